@@ -1,0 +1,5 @@
+"""Allow ``python -m drafting``."""
+
+from drafting.cli import main
+
+main()

@@ -1,0 +1,295 @@
+"""Load the fact library: facts from ``snippets/`` and sources from ``sources.bib``.
+
+Everything read from disk is checked here (encoding, size, front matter, BibTeX
+syntax), so later steps work on clean data and every problem names its file:line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import bibtexparser
+import yaml
+from bibtexparser.middlewares import RemoveEnclosingMiddleware, ResolveStringReferencesMiddleware
+
+from drafting.errors import DraftingError, Location, raise_all
+from drafting.model import Fact, Source
+
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)
+
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+#: Fields kept verbatim: addresses and paths, where LaTeX decoding would do harm.
+VERBATIM_FIELDS = {"url", "doi", "file", "eprint", "urldate", "date", "isbn", "issn"}
+#: Name lists: decoded name by name, so ``{Human Rights Watch}`` stays one corporate name.
+NAME_FIELDS = {"author", "editor", "shortauthor", "translator"}
+FACT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+BARE_WORD = re.compile(r"^[A-Za-z][\w:.+-]*$")
+LATEX_SPECIAL = re.compile(r"[\\{}~$]|--|``|''")
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file, refusing binary, oversized or control-character input."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise DraftingError(
+                f"file is too large ({size // (1024 * 1024)} MB; the limit is "
+                f"{MAX_TEXT_BYTES // (1024 * 1024)} MB); split it into smaller files",
+                Location(path))
+        data = path.read_bytes()
+    except OSError as err:
+        raise DraftingError(f"cannot read file: {err.strerror}", Location(path)) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise DraftingError(
+            f"not UTF-8 text (byte 0x{data[err.start]:02x}); save the file as UTF-8",
+            Location(path, line)) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise DraftingError(
+            f"control character U+{ord(bad.group()):04X} in the text; delete it",
+            Location(path, line))
+    return text
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
+    """Split ``---`` YAML front matter from a Markdown body.
+
+    Returns the metadata, the body, and the 1-based line where the body starts.
+    """
+    if not text.startswith("---\n"):
+        raise DraftingError(
+            "no front matter; start the file with a '---' line, YAML fields, and another '---'",
+            Location(path, 1))
+    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.M)
+    if end is None:
+        raise DraftingError("front matter is not closed; add a '---' line after it",
+                            Location(path, 1))
+    raw = text[4 : 4 + end.start()]
+    try:
+        meta = yaml.safe_load(raw) if raw.strip() else {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        problem = getattr(err, "problem", None) or "invalid YAML"
+        raise DraftingError(f"front matter is not valid YAML: {problem}",
+                            Location(path, line)) from None
+    if not isinstance(meta, dict):
+        raise DraftingError("front matter must be 'name: value' fields", Location(path, 2))
+    body_start = 4 + end.end()
+    body = text[body_start:].lstrip("\n")
+    skipped = text[body_start : len(text) - len(body)].count("\n")
+    line = text.count("\n", 0, body_start) + 1 + skipped
+    return meta, body, line
+
+
+def load_fact(path: Path) -> Fact:
+    """Read one fact file."""
+    text = read_text(path)
+    meta, body, line = split_front_matter(text, path)
+    if not body.strip():
+        raise DraftingError("the fact has no text; write it below the front matter",
+                            Location(path, line))
+    return Fact(id=path.stem, path=path, meta=meta, body=body.rstrip() + "\n", body_line=line)
+
+
+@dataclass
+class Library:
+    """A library root: where facts, sources, templates and briefs live."""
+
+    root: Path
+    fact_paths: dict[str, list[Path]] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    _facts: dict[str, Fact] = field(default_factory=dict)
+
+    @property
+    def snippets_dir(self) -> Path:
+        return self.root / "snippets"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    def fact(self, fact_id: str, where: Location | None = None) -> Fact:
+        """The fact with this id, loaded on first use."""
+        if fact_id in self._facts:
+            return self._facts[fact_id]
+        if not FACT_ID.match(fact_id):
+            raise DraftingError(
+                f"'{fact_id}' is not a fact id; ids are file names like 'ilo-cas-2019-regret'",
+                where)
+        paths = self.fact_paths.get(fact_id)
+        if not paths:
+            hint = suggest(fact_id, self.fact_paths)
+            raise DraftingError(f"unknown fact '{fact_id}'{hint}", where)
+        if len(paths) > 1:
+            listed = ", ".join(str(p.relative_to(self.root)) for p in paths)
+            raise DraftingError(f"fact id '{fact_id}' is used by several files: {listed}; "
+                                "rename one", where)
+        fact = load_fact(paths[0])
+        self._facts[fact_id] = fact
+        return fact
+
+
+def suggest(name: str, known: dict[str, Any]) -> str:
+    """A ``; did you mean 'x'?`` hint for a misspelt name."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.7)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def find_root(start: Path) -> Path:
+    """The library root above ``start``: the first folder with ``snippets/`` or ``sources.bib``."""
+    start = start.resolve()
+    for folder in [start, *start.parents]:
+        if (folder / "snippets").is_dir() or (folder / "sources.bib").is_file():
+            return folder
+    return start
+
+
+def scan_facts(snippets: Path) -> dict[str, list[Path]]:
+    """Map every fact id to the files that define it (more than one is a conflict)."""
+    found: dict[str, list[Path]] = {}
+    if snippets.is_dir():
+        for path in sorted(snippets.rglob("*.md")):
+            found.setdefault(path.stem, []).append(path)
+    return found
+
+
+def load_library(root: Path, bibliography: Path | None = None) -> Library:
+    """Open the library at ``root``: index the facts and load the sources."""
+    library = Library(root=root, fact_paths=scan_facts(root / "snippets"))
+    bib = bibliography or root / "sources.bib"
+    if bib.exists():
+        library.sources = load_sources(bib)
+    return library
+
+
+def load_sources(path: Path) -> dict[str, Source]:
+    """Parse a BibLaTeX file; every broken entry is an error with its line."""
+    text = read_text(path)
+    parsed = bibtexparser.parse_string(text, parse_stack=[])
+    errors = [failed_block_error(block, path) for block in parsed.failed_blocks]
+    strings = {s.key.lower() for s in parsed.strings}
+    for entry in parsed.entries:
+        for fld in entry.fields:
+            value = str(fld.value).strip()
+            if BARE_WORD.match(value) and value.lower() not in strings and not value.isdigit():
+                errors.append(DraftingError(
+                    f"@{entry.entry_type}{{{entry.key}}}: field '{fld.key}' uses @string "
+                    f"'{value}', which is not defined; put the value in braces",
+                    Location(path, entry.start_line + 1)))
+    raise_all(errors)
+    ResolveStringReferencesMiddleware(True).transform(parsed)
+    RemoveEnclosingMiddleware(True).transform(parsed)
+    sources: dict[str, Source] = {}
+    for entry in parsed.entries:
+        fields = {f.key.lower(): decode_field(f.key.lower(), str(f.value)) for f in entry.fields}
+        sources[entry.key] = Source(key=entry.key, type=entry.entry_type.lower(), fields=fields,
+                                    where=Location(path, entry.start_line + 1))
+    return sources
+
+
+def failed_block_error(block: Any, path: Path) -> DraftingError:
+    """An error for a BibTeX block the parser could not read."""
+    error = getattr(block, "error", None)
+    reason = getattr(error, "abort_reason", None) or str(error or "") or "cannot be parsed"
+    first = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
+    kind = type(block).__name__
+    if kind == "DuplicateBlockKeyBlock":
+        reason = f"duplicate key '{block.key}'; give one of the entries another key"
+    elif kind == "DuplicateFieldKeyBlock":
+        reason = f"an entry repeats a field ({reason}); keep one"
+    else:
+        reason = f"{reason.strip()} in '{first}'; check its braces and quotes"
+    return DraftingError(reason, Location(path, block.start_line + 1))
+
+
+def decode_field(name: str, value: str) -> str:
+    """LaTeX to plain Unicode (``{\\'e}`` → ``é``), except for URLs, dates and paths."""
+    value = " ".join(value.split())
+    if name in VERBATIM_FIELDS or name in NAME_FIELDS or not LATEX_SPECIAL.search(value):
+        return value
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    protected = re.sub(r"(?<!\\)%", r"\\%", value).replace("``", "“").replace("''", "”")
+    return " ".join(LatexNodes2Text().latex_to_text(protected).split())
+
+
+@dataclass(frozen=True)
+class Name:
+    """A person's or an organisation's name from a BibTeX name list."""
+
+    first: str
+    last: str
+    corporate: bool = False
+
+    @property
+    def natural(self) -> str:
+        """``Andrei Grishin``."""
+        return self.last if self.corporate or not self.first else f"{self.first} {self.last}"
+
+    @property
+    def inverted(self) -> str:
+        """``Grishin, Andrei``."""
+        return self.last if self.corporate or not self.first else f"{self.last}, {self.first}"
+
+
+def split_top_level(value: str, separator: str) -> list[str]:
+    """Split at ``separator`` outside braces (``{A and B} and C`` has two names)."""
+    parts, depth, start, i = [], 0, 0, 0
+    pattern = re.compile(separator)
+    while i < len(value):
+        ch = value[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and (match := pattern.match(value, i)):
+            parts.append(value[start:i])
+            start = i = match.end()
+            continue
+        i += 1
+    parts.append(value[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def is_one_group(text: str) -> bool:
+    """Whether ``text`` is one brace group: ``{Human Rights Watch}``."""
+    if not (text.startswith("{") and text.endswith("}")):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch == "{") - (ch == "}")
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
+
+
+def parse_names(value: str) -> list[Name]:
+    """Parse a BibTeX name list: ``Grishin, Andrei and {Human Rights Watch}``."""
+    names = []
+    for raw in split_top_level(value, r"\s+and\s+"):
+        if is_one_group(raw):
+            names.append(Name("", decode_field("name", raw[1:-1]), corporate=True))
+            continue
+        text = decode_field("name", raw)
+        if "," in text:
+            last, _, first = text.partition(",")
+            names.append(Name(first.strip(), last.strip()))
+        elif " " in text:
+            first, _, last = text.rpartition(" ")
+            names.append(Name(first.strip(), last.strip()))
+        else:
+            names.append(Name("", text))
+    return names

@@ -1,0 +1,295 @@
+"""Parse Markdown (CommonMark via markdown-it-py) with pandoc citations and ``^[notes]``.
+
+Two inline rules are added to markdown-it: ``citation`` for ``[... @key ...]`` and
+``inline_note`` for ``^[...]``. The token stream is then turned into
+:class:`~drafting.model.Block` lists that the later steps use.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.smartquotes import process_inlines
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+from drafting.citations import find_unclosed, looks_like_citation, parse_citation
+from drafting.errors import DraftingError, Location
+from drafting.model import Block, Citation, Inline, LineBreak, Note, NoteMark, Span
+
+#: Inline HTML tags we understand, and the mark each sets.
+HTML_MARKS = {"sup": "sup", "sub": "sub", "u": "underline", "em": "italic", "i": "italic",
+              "strong": "bold", "b": "bold", "s": "strike", "del": "strike", "sc": "smallcaps"}
+HTML_TAG = re.compile(r"^<(/?)([a-zA-Z]+)\s*/?>$")
+MARK_TOKENS = {"em": "italic", "strong": "bold", "s": "strike"}
+NOTE_PUNCTUATION = ".,;:!?"
+
+
+def _closing_bracket(src: str, start: int, end: int) -> int:
+    """Index of the ``]`` matching the ``[`` at ``start``, or -1."""
+    depth, i = 0, start
+    while i < end:
+        ch = src[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def citation_rule(state: StateInline, silent: bool) -> bool:
+    """Inline rule: ``[see @key, 5]`` becomes a ``citation`` token."""
+    start = state.pos
+    if state.src[start] != "[":
+        return False
+    close = _closing_bracket(state.src, start, state.posMax)
+    if close < 0:
+        return False
+    nxt = state.src[close + 1 : close + 2]
+    content = state.src[start + 1 : close]
+    if nxt in ("(", "[") or not looks_like_citation(content):
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.content = content
+        token.meta = {"offset": state.env.get("offset", 0) + start}
+    state.pos = close + 1
+    return True
+
+
+def inline_note_rule(state: StateInline, silent: bool) -> bool:
+    """Inline rule: ``^[free text [@key].]`` becomes an ``inline_note`` token with children."""
+    start = state.pos
+    if state.src[start : start + 2] != "^[":
+        return False
+    close = _closing_bracket(state.src, start + 1, state.posMax)
+    if close < 0:
+        return False
+    if not silent:
+        outer = state.env.get("offset", 0)
+        if state.env.get("in_note"):
+            state.env.setdefault("problems", []).append(
+                (outer + start, "a footnote inside a footnote; move the inner ^[...] out")
+            )
+        token = state.push("inline_note", "", 0)
+        token.meta = {"offset": outer + start}
+        children: list[Token] = []
+        state.env.update(offset=outer + start + 2, in_note=True)
+        state.md.inline.parse(state.src[start + 2 : close], state.md, state.env, children)
+        state.env.update(offset=outer, in_note=False)
+        token.children = children
+    state.pos = close + 1
+    return True
+
+
+def note_smartquotes(state: StateCore) -> None:
+    """Core rule: give text inside ``^[...]`` notes curly quotes too."""
+    for token in state.tokens:
+        for child in token.children or []:
+            if child.type == "inline_note" and child.children:
+                process_inlines(child.children, state)
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """The shared markdown-it parser: CommonMark, inline HTML, curly quotes, our rules."""
+    md = MarkdownIt("commonmark", {"typographer": True, "html": True}).enable("smartquotes")
+    md.inline.ruler.before("link", "citation", citation_rule)
+    md.inline.ruler.before("link", "inline_note", inline_note_rule)
+    md.core.ruler.after("smartquotes", "note_smartquotes", note_smartquotes)
+    md.normalizeLinkText = lambda url: url  # show addresses exactly as written
+    return md
+
+
+class _Converter:
+    """Turns markdown-it tokens into blocks, keeping source lines for errors."""
+
+    def __init__(self, where: Location) -> None:
+        self.where = where
+        self.errors: list[DraftingError] = []
+
+    def at(self, line0: int, content: str = "", offset: int = 0) -> Location:
+        """The location of ``offset`` in an inline whose block starts at 0-based ``line0``."""
+        return self.where.shifted(line0 + content[:offset].count("\n"))
+
+    def blocks(self, tokens: list[Token], env: dict) -> list[Block]:
+        """Convert a block token stream."""
+        out: list[Block] = []
+        quote_depth, lists, kind, level = 0, [], "para", 0
+        for tok in tokens:
+            if tok.type == "blockquote_open":
+                quote_depth += 1
+            elif tok.type == "blockquote_close":
+                quote_depth -= 1
+            elif tok.type in ("bullet_list_open", "ordered_list_open"):
+                lists.append("bullet" if tok.type == "bullet_list_open" else "number")
+            elif tok.type in ("bullet_list_close", "ordered_list_close"):
+                lists.pop()
+            elif tok.type == "heading_open":
+                kind, level = "heading", int(tok.tag[1:])
+            elif tok.type == "inline":
+                block_kind = kind if kind == "heading" else (
+                    lists[-1] if lists else "quote" if quote_depth else "para")
+                inlines = self.inlines(tok, env)
+                out.append(Block(block_kind, tuple(place_note_marks(inlines)),
+                                 level if kind == "heading" else len(lists)))
+                kind, level = "para", 0
+            elif tok.type in ("code_block", "fence", "html_block"):
+                text = tok.content.rstrip("\n")
+                code = tok.type != "html_block"
+                out.append(Block("quote" if quote_depth else "para", (Span(text, code=code),)))
+        for _offset, message in env.get("problems", []):
+            self.errors.append(DraftingError(message, self.where))
+        return out
+
+    def inlines(self, tok: Token, env: dict) -> list[Inline]:
+        """Convert one inline token (a paragraph's text)."""
+        line0 = tok.map[0] if tok.map else 0
+        return self.children(tok.children or [], tok.content, line0, in_note=False)
+
+    def children(self, tokens: list[Token], content: str, line0: int,
+                 in_note: bool) -> list[Inline]:
+        """Convert inline tokens, tracking emphasis, links and HTML marks."""
+        out: list[Inline] = []
+        marks: dict[str, int] = {}
+        link: list[str] = []
+        for tok in tokens:
+            t = tok.type
+            if t == "text":
+                self.check_unclosed(tok.content, content, line0)
+                out.append(self.span(tok.content, marks, link))
+            elif t == "code_inline":
+                out.append(self.span(tok.content, marks, link, code=True))
+            elif t in ("softbreak",):
+                out.append(self.span(" ", marks, link))
+            elif t == "hardbreak":
+                out.append(LineBreak())
+            elif t.endswith("_open") and t[:-5] in MARK_TOKENS:
+                marks[MARK_TOKENS[t[:-5]]] = marks.get(MARK_TOKENS[t[:-5]], 0) + 1
+            elif t.endswith("_close") and t[:-6] in MARK_TOKENS:
+                marks[MARK_TOKENS[t[:-6]]] -= 1
+            elif t == "link_open":
+                link.append(str(tok.attrGet("href") or ""))
+            elif t == "link_close":
+                link.pop()
+            elif t == "html_inline":
+                self.html(tok.content, marks, link, out)
+            elif t == "image":
+                out.append(self.span(tok.content, marks, link))
+            elif t == "citation":
+                where = self.at(line0, content, tok.meta["offset"])
+                try:
+                    citation = parse_citation(tok.content, where)
+                except DraftingError as err:
+                    self.errors.append(err)
+                    continue
+                out.append(citation if in_note else NoteMark(Note((citation,), where)))
+            elif t == "inline_note":
+                where = self.at(line0, content, tok.meta["offset"])
+                parts = self.children(tok.children or [], content, line0, in_note=True)
+                out.append(NoteMark(Note(tuple(strip_edges(parts)), where)))
+            else:
+                out.append(self.span(tok.content, marks, link))
+        return out
+
+    def check_unclosed(self, text: str, content: str, line0: int) -> None:
+        """Report a ``[@key`` whose bracket was never closed."""
+        pos = find_unclosed(text)
+        if pos >= 0:
+            snippet = text[pos : pos + 30].split("\n")[0]
+            offset = content.find(snippet)
+            self.errors.append(DraftingError(
+                f"citation '{snippet}' is not closed; add the missing ']'",
+                self.at(line0, content, max(offset, 0))))
+
+    def html(self, raw: str, marks: dict[str, int], link: list[str], out: list[Inline]) -> None:
+        """Inline HTML: known formatting tags set marks; anything else is literal text."""
+        match = HTML_TAG.match(raw.strip())
+        name = match[2].lower() if match else ""
+        if name == "br":
+            out.append(LineBreak())
+        elif name in HTML_MARKS:
+            mark = HTML_MARKS[name]
+            marks[mark] = marks.get(mark, 0) + (-1 if match[1] else 1)
+        else:
+            out.append(self.span(raw, marks, link))
+
+    @staticmethod
+    def span(text: str, marks: dict[str, int], link: list[str], code: bool = False) -> Span:
+        """A span with the marks now open."""
+        on = {m for m, n in marks.items() if n > 0}
+        return Span(text, bold="bold" in on, italic="italic" in on, underline="underline" in on,
+                    strike="strike" in on, sup="sup" in on, sub="sub" in on,
+                    smallcaps="smallcaps" in on, link=link[-1] if link else None, code=code)
+
+
+def strip_edges(parts: list[Inline]) -> list[Inline]:
+    """Drop leading and trailing blanks of a note's text."""
+    parts = list(parts)
+    if parts and isinstance(parts[0], Span):
+        parts[0] = parts[0].styled(text=parts[0].text.lstrip())
+    if parts and isinstance(parts[-1], Span):
+        parts[-1] = parts[-1].styled(text=parts[-1].text.rstrip())
+    return [p for p in parts if not (isinstance(p, Span) and not p.text)]
+
+
+def place_note_marks(inlines: list[Inline]) -> list[Inline]:
+    """Put note marks after punctuation, as pandoc does: ``text [@a].`` → ``text.¹``."""
+    out = list(inlines)
+    for i, item in enumerate(out):
+        if not isinstance(item, NoteMark):
+            continue
+        if i > 0 and isinstance(out[i - 1], Span):
+            out[i - 1] = out[i - 1].styled(text=out[i - 1].text.rstrip(" "))
+        j = i + 1
+        if j < len(out) and isinstance(out[j], Span):
+            text = out[j].text
+            moved = len(text) - len(text.lstrip(NOTE_PUNCTUATION))
+            if moved and i > 0 and isinstance(out[i - 1], Span):
+                prev = out[i - 1]
+                out[i - 1] = prev.styled(text=prev.text + text[:moved])
+                out[j] = out[j].styled(text=text[moved:])
+    return [p for p in out if not (isinstance(p, Span) and not p.text)]
+
+
+def parse_blocks(text: str, where: Location) -> list[Block]:
+    """Parse Markdown ``text`` (whose first line is at ``where``) into blocks.
+
+    Raises every citation problem found, each with its line.
+    """
+    env: dict = {}
+    tokens = parser().parse(text, env)
+    converter = _Converter(where)
+    blocks = converter.blocks(tokens, env)
+    if converter.errors:
+        from drafting.errors import raise_all
+
+        raise_all(converter.errors)
+    return blocks
+
+
+def parse_inline(text: str) -> list[Inline]:
+    """Parse one line of inline Markdown (used for formatted citations)."""
+    env: dict = {}
+    tokens = parser().parseInline(text, env)
+    converter = _Converter(Location())
+    return converter.children(tokens[0].children or [], text, 0, in_note=False) if tokens else []
+
+
+def citations_in(blocks: list[Block]) -> list[Citation]:
+    """Every citation in ``blocks``, in order (used to check keys)."""
+    found: list[Citation] = []
+    for block in blocks:
+        for item in block.inlines:
+            if isinstance(item, NoteMark):
+                found.extend(item.note.citations)
+    return found

@@ -1,0 +1,342 @@
+"""Format resolved citations with a citation style, which is data (a YAML file).
+
+A style has one Jinja2 template per entry type and form (``full``, ``supra``,
+``short``) plus the short-form words (``id``, signals, ``hereinafter``). Templates
+produce inline Markdown: ``*available at*`` is italic, while every value from a
+source is escaped, so a title can never turn into formatting or markup.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import TemplateError, TemplateSyntaxError, Undefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from drafting.errors import DraftingError, Location
+from drafting.library import parse_names
+from drafting.markdown import parse_inline
+from drafting.model import Inline, Source, Span
+from drafting.resolve import FULL, ID, SHORT, SUPRA, ResolvedCitation, ResolvedItem, ResolvedNote
+
+MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#^~|&!])")
+MD_SPECIAL_ESCAPED = re.compile(r"\\([\\`*_\[\]<>#^~|&!])")
+AUTOLINK_OK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*$")
+SENTENCE_END = re.compile(r"(^|[.?!:][\"'”’)]*)\s*$")
+PIN_NEEDS_AT = re.compile(r"^(\d|[ivxlcdm]+\b)", re.I)
+BUILTIN_STYLES = ("house", "ibid")
+FORMS = (FULL, SUPRA, SHORT)
+
+
+def md_escape(value: Any) -> str:
+    """Escape a value so Markdown shows it literally."""
+    return MD_SPECIAL.sub(r"\\\1", str(value))
+
+
+def md_unescape(value: Any) -> str:
+    """Undo :func:`md_escape`."""
+    return MD_SPECIAL_ESCAPED.sub(r"\1", str(value))
+
+
+def blank_none(value: Any) -> Any:
+    """Jinja ``finalize``: missing values print as nothing."""
+    return "" if value is None or isinstance(value, Undefined) else value
+
+
+def escaped(values: dict[str, Any]) -> dict[str, Any]:
+    """Escape every string value, so templates can only add markup, never values."""
+    return {k: md_escape(v) if isinstance(v, str) else v for k, v in values.items()}
+
+
+def link(url: Any) -> str:
+    """Filter: an (escaped) URL as a link, shown exactly as written."""
+    text = md_unescape(url or "").strip()
+    return f"<{text}>" if AUTOLINK_OK.match(text) else md_escape(text)
+
+
+def at(pin: Any) -> str:
+    """Filter: ``5`` → ``at 5``; ``¶ 28``, ``§ 2462(d)``, ``art. 402`` stay as they are."""
+    text = str(pin or "")
+    return f"at {text}" if PIN_NEEDS_AT.match(text) else text
+
+
+def join_names(names: list[str], conjunction: str, etal_from: int) -> str:
+    """``A``, ``A & B``, ``A, B & C``, or ``A et al.`` from ``etal_from`` names on."""
+    if len(names) >= etal_from > 0:
+        return f"{names[0]} et al."
+    if len(names) <= 2:
+        return f" {conjunction} ".join(names)
+    return ", ".join(names[:-1]) + f" {conjunction} " + names[-1]
+
+
+def parse_date(value: str) -> tuple[int, int | None, int | None] | None:
+    """``2019``, ``2019-07`` or ``2019-07-15`` → ``(year, month, day)``; None if not a date."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+    if not match:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        return None
+    return year, month, day
+
+
+@dataclass
+class Style:
+    """A loaded citation style."""
+
+    name: str
+    path: Path | None
+    data: dict[str, Any]
+    templates: dict[str, Any] = field(default_factory=dict)
+
+    def word(self, name: str, default: Any) -> Any:
+        return self.data.get(name, default)
+
+    @property
+    def no_supra(self) -> list[str]:
+        return list(self.data.get("no_supra", ["legislation", "jurisdiction"]))
+
+    def template(self, kind: str, entry_type: str = "") -> Any:
+        """The compiled template for a form of an entry type, falling back to ``default``."""
+        for name in (f"types.{entry_type}.{kind}", f"types.default.{kind}", kind):
+            if name in self.templates:
+                return self.templates[name]
+        if kind in (SUPRA, SHORT):
+            return self.template(FULL, entry_type)
+        raise DraftingError(f"the style has no '{kind}' template; add types.default.{kind}",
+                            Location(self.path))
+
+    def render(self, kind: str, entry_type: str, context: dict[str, Any]) -> str:
+        """Render one template; a template's own error becomes a DraftingError."""
+        try:
+            return self.template(kind, entry_type).render(context)
+        except TemplateError as err:
+            raise DraftingError(f"style template for '{kind}' ({entry_type or 'any type'}) "
+                                f"failed: {err}", Location(self.path)) from None
+
+    def format_date(self, value: str) -> str:
+        """``2019-03-14`` → ``March 14, 2019``; ranges ``a/b`` → ``October 15-17, 2019``."""
+        months = self.word("months", [])
+        if "/" in value:
+            start, end = (parse_date(v) for v in value.split("/", 1))
+            if start and end:
+                return self.format_range(start, end, months)
+        parsed = parse_date(value)
+        if not parsed:
+            return value
+        year, month, day = parsed
+        if month is None:
+            return str(year)
+        if day is None:
+            return f"{months[month - 1]} {year}"
+        return f"{months[month - 1]} {day}, {year}"
+
+    def format_range(self, start: tuple, end: tuple, months: list[str]) -> str:
+        """A date range, shortened where the two ends share the year or month."""
+        (y1, m1, d1), (y2, m2, d2) = start, end
+        if y1 == y2 and m1 and m1 == m2 and d1 and d2:
+            return f"{months[m1 - 1]} {d1}-{d2}, {y1}"
+        if y1 == y2 and m1 and m2 and not d1 and not d2:
+            return f"{months[m1 - 1]}–{months[m2 - 1]} {y1}"
+        return f"{self.format_date(iso(start))}–{self.format_date(iso(end))}"
+
+    def context(self, source: Source) -> dict[str, Any]:
+        """The variables a template sees for a source: its fields, tidied."""
+        ctx: dict[str, Any] = {k.replace("-", "_"): v for k, v in source.fields.items()}
+        conj, etal = self.word("and", "&"), int(self.word("et_al_from", 4))
+        for name in ("author", "editor", "shortauthor"):
+            people = parse_names(source.fields.get(name, ""))
+            if people:
+                ctx[name] = join_names([p.natural for p in people], conj, etal)
+                ctx[f"{name}_sorted"] = join_names([p.inverted for p in people], conj, etal)
+                ctx[f"{name}_last"] = join_names([p.last for p in people], conj, etal)
+        raw_date = source.fields.get("date") or year_month(source.fields)
+        ctx["date"] = self.format_date(raw_date) if raw_date else ""
+        ctx["year"] = source.fields.get("year") or (raw_date[:4] if raw_date else "")
+        for name in ("urldate", "eventdate", "origdate"):
+            if source.fields.get(name):
+                ctx[name] = self.format_date(source.fields[name])
+        ctx.update(key=source.key, type=source.type)
+        return escaped(ctx)
+
+
+def iso(parts: tuple) -> str:
+    """``(2019, 7, None)`` → ``2019-07``."""
+    year, month, day = parts
+    return f"{year}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if day else "")
+
+
+def year_month(fields: dict[str, str]) -> str:
+    """A date from old-style ``year`` and ``month`` fields."""
+    year = fields.get("year", "")
+    month = fields.get("month", "").strip().lower()[:3]
+    names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    if year and month in names:
+        return f"{year}-{names.index(month) + 1:02d}"
+    if year and month.isdigit():
+        return f"{year}-{int(month):02d}"
+    return year
+
+
+def environment() -> SandboxedEnvironment:
+    """The sandboxed Jinja environment for style templates."""
+    env = SandboxedEnvironment(finalize=blank_none, autoescape=False)
+    env.filters.update(link=link, at=at)
+    return env
+
+
+def template_lines(text: str) -> dict[str, int]:
+    """Map dotted keys of a YAML mapping (``types.report.full``) to their 1-based lines."""
+    lines: dict[str, int] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                name = f"{prefix}{key.value}"
+                lines[name] = value.start_mark.line + 1
+                walk(value, name + ".")
+
+    with contextlib.suppress(yaml.YAMLError):
+        walk(yaml.compose(text), "")
+    return lines
+
+
+def compile_style(name: str, path: Path | None, text: str) -> Style:
+    """Parse and compile a style file's text."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise DraftingError(f"style is not valid YAML: {getattr(err, 'problem', err)}",
+                            Location(path, mark.line + 1 if mark else None)) from None
+    if not isinstance(data, dict) or "types" not in data:
+        raise DraftingError("a style needs a 'types' mapping with templates per entry type",
+                            Location(path, 1))
+    style = Style(name=name, path=path, data=data)
+    env, common = environment(), str(data.get("common", ""))
+    lines = template_lines(text)
+    sources = {k: data[k] for k in ("id", "signal", "hereinafter", "parenthetical") if k in data}
+    for type_name, forms in (data.get("types") or {}).items():
+        for form, source in (forms or {}).items():
+            sources[f"types.{type_name}.{form}"] = source
+    for key, source in sources.items():
+        try:
+            style.templates[key] = env.from_string(common + str(source))
+        except TemplateSyntaxError as err:
+            raise DraftingError(f"style template '{key}' has a Jinja error: {err.message}",
+                                Location(path, lines.get(key))) from None
+    return style
+
+
+@lru_cache(maxsize=16)
+def _load_cached(path: Path | None, name: str, text: str) -> Style:
+    return compile_style(name, path, text)
+
+
+def load_style(name: str, root: Path) -> Style:
+    """A style by file path, or by name from ``ROOT/styles/`` or the built-in styles."""
+    for candidate in (root / name, root / "styles" / f"{name}.yaml"):
+        if candidate.is_file():
+            return _load_cached(candidate, name, candidate.read_text(encoding="utf-8"))
+    if name in BUILTIN_STYLES:
+        text = resources.files("drafting").joinpath(f"styles/{name}.yaml").read_text("utf-8")
+        return _load_cached(None, name, text)
+    raise DraftingError(f"unknown style '{name}'; use one of {', '.join(BUILTIN_STYLES)} "
+                        f"or a path to a style .yaml file")
+
+
+class Formatter:
+    """Turns resolved notes into inline text with a style and the library's sources."""
+
+    def __init__(self, style: Style, sources: dict[str, Source]) -> None:
+        self.style = style
+        self.sources = sources
+        self._contexts: dict[str, dict[str, Any]] = {}
+
+    def source_context(self, key: str) -> dict[str, Any]:
+        if key not in self._contexts:
+            self._contexts[key] = self.style.context(self.sources[key])
+        return self._contexts[key]
+
+    def note(self, note: ResolvedNote) -> list[Inline]:
+        """A footnote's content, ready for the Word writer."""
+        parts = note.parts
+        if len(parts) == 1 and isinstance(parts[0], ResolvedCitation):
+            return self.end_sentence(parse_inline(self.citation(parts[0], capital=True)))
+        out: list[Inline] = []
+        for part in parts:
+            if isinstance(part, ResolvedCitation):
+                before = "".join(p.text for p in out if isinstance(p, Span))
+                capital = SENTENCE_END.search(before) is not None
+                out.extend(parse_inline(self.citation(part, capital)))
+            else:
+                out.append(part)
+        return out
+
+    def end_sentence(self, parts: list[Inline]) -> list[Inline]:
+        """Close a citation sentence with the style's full stop unless it has one.
+
+        The stop goes inside a closing quotation mark, as American usage wants.
+        """
+        spans = [p for p in parts if isinstance(p, Span)]
+        if not spans or re.search(r"[.?!][\"'”’]?$", spans[-1].text):
+            return parts
+        end = self.style.word("end", ".")
+        last = spans[-1]
+        if last.text.endswith("”") and not last.link:
+            index = len(parts) - 1 - parts[::-1].index(last)
+            return [*parts[:index], last.styled(text=last.text[:-1] + end + "”"),
+                    *parts[index + 1:]]
+        return [*parts, Span(end)]
+
+    def citation(self, citation: ResolvedCitation, capital: bool) -> str:
+        """One citation (a string cite of one or more authorities) as inline Markdown."""
+        pieces = []
+        for index, item in enumerate(citation.items):
+            first = capital and index == 0
+            pieces.append(self.item(item, first))
+        return tidy(self.style.word("separator", "; ").join(pieces))
+
+    def item(self, resolved: ResolvedItem, capital: bool) -> str:
+        """One authority in its decided form, with its signal and parenthetical."""
+        item = resolved.item
+        signal = ""
+        if item.signal:
+            words = self.style.word("signals", {}) or {}
+            text = words.get(item.signal, item.signal)
+            text = text[:1].upper() + text[1:] if capital else text
+            signal = self.style.render("signal", "", {"signal": md_escape(text)}).strip() + " "
+            capital = False
+        ctx = dict(self.source_context(item.key))
+        ctx.update(pin=md_escape(item.pin), note=resolved.full_note, capital=capital,
+                   parenthetical=item.parenthetical)
+        entry_type = self.sources[item.key].type
+        if resolved.form == ID:
+            body = self.style.render("id", entry_type, ctx)
+        else:
+            body = self.style.render(resolved.form, entry_type, ctx)
+            hereinafter = "hereinafter" in self.style.templates
+            if resolved.form == FULL and ctx.get("shorthand") and hereinafter:
+                body += self.style.render("hereinafter", entry_type, ctx)
+        if item.parenthetical and "parenthetical" in self.style.templates:
+            body += self.style.render("parenthetical", entry_type, ctx)
+        return signal + body.strip()
+
+
+def tidy(text: str) -> str:
+    """Collapse the spaces and stray commas that optional template parts leave behind."""
+    text = re.sub(r"[ \t\n]+", " ", text)
+    text = re.sub(r" +([,.;)])", r"\1", text)
+    text = re.sub(r"\( +", "(", text)
+    text = re.sub(r",+", ",", text)
+    return text.strip()

@@ -1,0 +1,67 @@
+"""Shared fixtures: small libraries written to a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SOURCES = """\
+@report{ilo-cas-2019,
+  title = {Report of the {ILO} Committee on the Application of Standards, Kazakhstan},
+  date = {2019},
+  url = {https://www.ilo.org/cas.pdf},
+}
+@online{grishin-2019,
+  author = {Grishin, Andrei},
+  organization = {Fergana News Agency},
+  title = {A Country Under a Paragraph},
+  date = {2019-07-15},
+  url = {https://fergana.agency/articles/108990/},
+}
+@report{hrw-2016,
+  author = {{Human Rights Watch}},
+  title = {We Are Not the Enemy: Violations of Workers' Rights in Kazakhstan},
+  shorthand = {HRW Report},
+  date = {2016-11},
+  url = {https://www.hrw.org/report/2016/11/23/we-are-not-enemy},
+}
+@legislation{usc-19,
+  title = {19 U.S.C.},
+  year = {2018},
+}
+"""
+
+
+class LibraryMaker:
+    """Writes a small library: sources.bib, facts, briefs and a copied template."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "snippets").mkdir(parents=True)
+        (root / "briefs").mkdir()
+        (root / "templates").mkdir()
+        shutil.copy(ROOT / "templates" / "pre-hearing-brief.docx", root / "templates")
+        (root / "sources.bib").write_text(SOURCES, encoding="utf-8")
+
+    def fact(self, fact_id: str, body: str, front: str = "title: A fact\ntags: [test]\n"
+             "as_of: 2020-01-01\n") -> Path:
+        path = self.root / "snippets" / f"{fact_id}.md"
+        path.write_text(f"---\n{front}---\n{textwrap.dedent(body).strip()}\n", encoding="utf-8")
+        return path
+
+    def brief(self, body: str, name: str = "test", front: str = "") -> Path:
+        path = self.root / "briefs" / f"{name}.md"
+        meta = front or ("template: pre-hearing-brief\ntitle: Test Review\ndocket: USTR-0000\n"
+                         "filing_date: 2020-01-17\npetitioner:\n  name: Test Union\n")
+        path.write_text(f"---\n{meta}---\n{textwrap.dedent(body).strip()}\n", encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def make_library(tmp_path: Path) -> LibraryMaker:
+    return LibraryMaker(tmp_path / "lib")

@@ -1,0 +1,211 @@
+"""Regenerate the shipped Word templates in templates/.
+
+The templates are data: edit them in Word. This script is how the first versions
+were made (python-docx), kept so their look can be rebuilt and reviewed:
+Times New Roman 12 pt, a centred caption block, centred headings, indented block
+quotes, 10 pt footnotes and page numbers in the footer.
+
+    python tools/make_templates.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt, RGBColor
+
+OUT = Path(__file__).resolve().parent.parent / "templates"
+FONT = "Times New Roman"
+
+
+def set_font(style, size: float, bold=None, italic=None) -> None:
+    """A fixed serif font (no theme fonts), black."""
+    style.font.name = FONT
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.italic = italic
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        if fonts is not None and fonts.get(qn(attr)) is not None:
+            del fonts.attrib[qn(attr)]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+
+
+def paragraph_style(doc, name: str, base: str = "Normal"):
+    """The named paragraph style, created if the default template lacks it."""
+    try:
+        return doc.styles[name]
+    except KeyError:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles[base]
+        return style
+
+
+def setup_styles(doc) -> None:
+    """The house look."""
+    normal = doc.styles["Normal"]
+    set_font(normal, 12)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+
+    body = paragraph_style(doc, "Body Text")
+    set_font(body, 12)
+    body.paragraph_format.first_line_indent = Inches(0.5)
+    body.paragraph_format.space_after = Pt(12)
+    body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+    for level, (align, bold, italic) in enumerate(
+        [(WD_ALIGN_PARAGRAPH.CENTER, True, False), (WD_ALIGN_PARAGRAPH.LEFT, True, True),
+         (WD_ALIGN_PARAGRAPH.LEFT, False, True), (WD_ALIGN_PARAGRAPH.LEFT, False, True)],
+        start=1,
+    ):
+        heading = doc.styles[f"Heading {level}"]
+        set_font(heading, 12, bold=bold, italic=italic)
+        fmt = heading.paragraph_format
+        fmt.alignment = align
+        fmt.space_before = Pt(12)
+        fmt.space_after = Pt(12)
+        fmt.keep_with_next = True
+
+    quote = paragraph_style(doc, "Block Quote")
+    set_font(quote, 12)
+    fmt = quote.paragraph_format
+    fmt.left_indent = Inches(0.75)
+    fmt.right_indent = Inches(0.75)
+    fmt.space_after = Pt(12)
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+    for name in ("List Bullet", "List Number"):
+        set_font(doc.styles[name], 12)
+        doc.styles[name].paragraph_format.space_after = Pt(6)
+
+    note = paragraph_style(doc, "Footnote Text")
+    set_font(note, 10)
+    note.paragraph_format.space_after = Pt(4)
+    ref = doc.styles.add_style("Footnote Reference", WD_STYLE_TYPE.CHARACTER)
+    ref.font.superscript = True
+    link = doc.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+    link.font.underline = True
+
+    caption = paragraph_style(doc, "Caption Block")
+    set_font(caption, 12, bold=True)
+    caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    section = paragraph_style(doc, "Section Title")
+    set_font(section, 12, bold=True)
+    section.paragraph_format.space_before = Pt(12)
+    section.paragraph_format.space_after = Pt(12)
+    section.paragraph_format.keep_with_next = True
+
+
+def setup_page(doc) -> None:
+    """US Letter, one-inch margins, centred page number in the footer."""
+    section = doc.sections[0]
+    section.page_width, section.page_height = Inches(8.5), Inches(11)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Inches(1))
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    footer._p.append(field)
+
+
+def caption(doc, document_title: str) -> None:
+    """The centred caption block of a filing."""
+    lines = [
+        "{{ title }}",
+        "{%p if subtitle is defined %}",
+        "{{ subtitle }}",
+        "{%p endif %}",
+        "",
+        "{{ document_title|default('" + document_title + "') }}",
+        "",
+        "Before the {{ agency|default('United States Trade Representative') }}",
+        "{{ docket }}",
+        "",
+        "Filed by the",
+        "{{ petitioner.name }}",
+        "",
+        "{{ filing_date|longdate }}",
+    ]
+    for line in lines:
+        doc.add_paragraph(line, style="Caption Block")
+
+
+def section_title(doc, text: str) -> None:
+    doc.add_paragraph(text, style="Section Title")
+
+
+def notice(doc) -> None:
+    """The request to testify and the petitioner's details."""
+    section_title(doc, "Notice of Intent to Testify:")
+    doc.add_paragraph(
+        "This constitutes a request for {{ witness }} to present testimony at the "
+        "{{ hearing_date|longdate }} hearing regarding {{ hearing_subject }}. "
+        "Docket number {{ docket }}.", style="Body Text")
+    p = doc.add_paragraph(style="Normal")
+    p.add_run("Petitioner:").italic = True
+    p.add_run(" {{ petitioner.short_name|default(petitioner.name) }}, {{ petitioner.address }}")
+    doc.add_paragraph("e-mail: {{ petitioner.email }}", style="Normal")
+    doc.add_paragraph("", style="Normal")
+
+
+def signature(doc) -> None:
+    """A closing signature block."""
+    doc.add_paragraph("Respectfully submitted,", style="Normal")
+    doc.add_paragraph("", style="Normal")
+    doc.add_paragraph("{{ witness }}", style="Normal")
+    doc.add_paragraph("{{ petitioner.name }}", style="Normal")
+
+
+def body(doc) -> None:
+    doc.add_paragraph("{{ body }}", style="Body Text")
+
+
+def new_document():
+    doc = Document()
+    setup_styles(doc)
+    setup_page(doc)
+    # python-docx's default template starts with no paragraphs; keep it that way
+    return doc
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    builds = {
+        "notice-of-intent": ("Notice of Intent to Testify", [notice, body]),
+        "pre-hearing-brief": ("Pre-Hearing Brief",
+                              [lambda d: section_title(d, "Pre-Hearing Brief:"), body]),
+        "notice-and-pre-hearing-brief": (
+            "Notice of Intent to Testify & Pre-Hearing Brief",
+            [notice, lambda d: section_title(d, "Pre-Hearing Brief:"), body]),
+        "post-hearing-brief": ("Post-Hearing Brief and Written Testimony",
+                               [body, signature]),
+    }
+    for name, (title, parts) in builds.items():
+        doc = new_document()
+        caption(doc, title)
+        for part in parts:
+            part(doc)
+        doc.core_properties.title = title
+        doc.core_properties.author = "drafting"
+        doc.save(OUT / f"{name}.docx")
+        print(f"wrote templates/{name}.docx")
+
+
+if __name__ == "__main__":
+    main()
