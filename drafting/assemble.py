@@ -19,8 +19,9 @@ from drafting.library import Library, read_text, split_front_matter, suggest
 from drafting.markdown import citations_in, parse_blocks
 from drafting.model import Block, Citation
 
-BODY_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                keep_trailing_newline=True)
+BODY_ENV = SandboxedEnvironment(
+    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
+)
 
 
 @dataclass
@@ -58,8 +59,10 @@ def load_brief(path: Path) -> Brief:
         raise DraftingError("no such brief file; check the path", Location(path))
     meta, body, line = split_front_matter(read_text(path), path)
     if "template" not in meta:
-        raise DraftingError("the front matter names no 'template'; add e.g. "
-                            "'template: pre-hearing-brief'", Location(path, 2))
+        raise DraftingError(
+            "the front matter names no 'template'; add e.g. 'template: pre-hearing-brief'",
+            Location(path, 2),
+        )
     return Brief(path=path, meta=meta, body=body, body_line=line)
 
 
@@ -82,9 +85,12 @@ def check_keys(citations: list[Citation], library: Library) -> list[DraftingErro
         for item in citation.items:
             if item.key not in library.sources:
                 hint = suggest(item.key, library.sources)
-                errors.append(DraftingError(
-                    f"unknown source key '@{item.key}'{hint}; add it to sources.bib",
-                    citation.where))
+                errors.append(
+                    DraftingError(
+                        f"unknown source key '@{item.key}'{hint}; add it to sources.bib",
+                        citation.where,
+                    )
+                )
     return errors
 
 
@@ -124,11 +130,13 @@ def render_body(brief: Brief, library: Library) -> str:
         line = template_line(err)
         raise DraftingError(err.message, err.where or brief.where(line)) from None
     except TemplateError as err:
-        raise DraftingError(f"{err.message}; define it in the front matter",
-                            brief.where(template_line(err))) from None
+        raise DraftingError(
+            f"{err.message}; define it in the front matter", brief.where(template_line(err))
+        ) from None
     except (TypeError, ValueError, ArithmeticError) as err:
-        raise DraftingError(f"error in a Jinja expression: {err}",
-                            brief.where(template_line(err))) from None
+        raise DraftingError(
+            f"error in a Jinja expression: {err}", brief.where(template_line(err))
+        ) from None
 
 
 def assemble(brief: Brief, library: Library) -> Assembled:
@@ -137,8 +145,7 @@ def assemble(brief: Brief, library: Library) -> Assembled:
     try:
         calls = fact_calls(brief.body)
     except TemplateSyntaxError as err:
-        errors.append(DraftingError(f"Jinja syntax error: {err.message}",
-                                    brief.where(err.lineno)))
+        errors.append(DraftingError(f"Jinja syntax error: {err.message}", brief.where(err.lineno)))
         calls = []
     for fact_id, line in calls:
         try:

@@ -34,8 +34,12 @@ class BuildResult:
 
 def notes_of(assembled: Assembled) -> list[Note]:
     """Every note of the document, in order."""
-    return [item.note for block in assembled.blocks for item in block.inlines
-            if isinstance(item, NoteMark)]
+    return [
+        item.note
+        for block in assembled.blocks
+        for item in block.inlines
+        if isinstance(item, NoteMark)
+    ]
 
 
 def template_path(meta: dict[str, Any], root: Path, where: Location) -> Path:
@@ -76,8 +80,9 @@ def build(brief_path: Path, output: Path | None = None, style: str | None = None
     context = {k: v for k, v in brief.meta.items() if k not in BUILD_FIELDS}
     filing = word.render_template(template, context, brief.where())
     types = {key: source.type for key, source in library.sources.items()}
-    resolved = resolve(notes_of(assembled), types, first_number=filing.notes_before + 1,
-                       no_supra=chosen.no_supra)
+    resolved = resolve(
+        notes_of(assembled), types, first_number=filing.notes_before + 1, no_supra=chosen.no_supra
+    )
     formatter = Formatter(chosen, library.sources)
     word.fill(filing, assembled.blocks, [formatter.note(note) for note in resolved])
     out = output or default_output(library.root, brief.name)

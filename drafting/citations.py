@@ -31,7 +31,7 @@ KEY = r"[\w](?:[\w:.#$%&+?<>~/-]*[\w])?"
 #: Something in brackets is a citation when an ``@key`` starts a word in it.
 LOOKS_LIKE_CITATION = re.compile(r"(?:^|[\s;,(])-?@" + KEY)
 ITEM = re.compile(r"^(?P<prefix>.*?)(?:^|(?<=[\s,]))-?@(?P<key>" + KEY + r")(?P<suffix>.*)$", re.S)
-UNCLOSED = re.compile(r"\[[^\]]*?(?:^|[\s;,])-?@" + KEY)
+UNCLOSED = re.compile(r"\[(?:[^\]]*?[\s;,])?-?@" + KEY)
 
 
 def looks_like_citation(text: str) -> bool:
@@ -101,9 +101,7 @@ def parse_item(text: str, where: Location) -> CiteItem:
         )
     suffix = match["suffix"].strip()
     if suffix.count("(") != suffix.count(")"):
-        raise DraftingError(
-            f"unbalanced parentheses after @{match['key']}: '{suffix}'", where
-        )
+        raise DraftingError(f"unbalanced parentheses after @{match['key']}: '{suffix}'", where)
     suffix = suffix.removeprefix(",").strip()
     pin, parenthetical = split_parenthetical(suffix)
     pin = re.sub(r"^at\s+", "", pin.rstrip(","))

@@ -37,8 +37,11 @@ class Group(click.Group):
         except Exception as err:  # last resort: users never see a traceback
             if os.environ.get("DRAFTING_DEBUG"):
                 raise
-            click.echo(f"error: unexpected {type(err).__name__}: {err} (run with "
-                       "DRAFTING_DEBUG=1 for details, and please report it)", err=True)
+            click.echo(
+                f"error: unexpected {type(err).__name__}: {err} (run with "
+                "DRAFTING_DEBUG=1 for details, and please report it)",
+                err=True,
+            )
         ctx.exit(1)
 
 
@@ -50,16 +53,22 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("brief", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Where to write the .docx (default: build/NAME.docx in the library).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the .docx (default: build/NAME.docx in the library).",
+)
 @click.option("--style", help="Citation style: 'house', 'ibid', or a style .yaml file.")
 def build(brief: Path, output: Path | None, style: str | None) -> None:
     """Build BRIEF (a briefs/NAME.md file) into a Word document with real footnotes."""
     from drafting.build import build as run_build
 
     result = run_build(brief, output, style)
-    click.echo(f"wrote {display_path(result.output)} ({result.footnotes} footnotes, "
-               f"{len(result.facts)} facts)")
+    click.echo(
+        f"wrote {display_path(result.output)} ({result.footnotes} footnotes, "
+        f"{len(result.facts)} facts)"
+    )
 
 
 main = cli

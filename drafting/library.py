@@ -40,7 +40,8 @@ def read_text(path: Path) -> str:
             raise DraftingError(
                 f"file is too large ({size // (1024 * 1024)} MB; the limit is "
                 f"{MAX_TEXT_BYTES // (1024 * 1024)} MB); split it into smaller files",
-                Location(path))
+                Location(path),
+            )
         data = path.read_bytes()
     except OSError as err:
         raise DraftingError(f"cannot read file: {err.strerror}", Location(path)) from None
@@ -50,14 +51,16 @@ def read_text(path: Path) -> str:
         line = data[: err.start].count(b"\n") + 1
         raise DraftingError(
             f"not UTF-8 text (byte 0x{data[err.start]:02x}); save the file as UTF-8",
-            Location(path, line)) from None
+            Location(path, line),
+        ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise DraftingError(
             f"control character U+{ord(bad.group()):04X} in the text; delete it",
-            Location(path, line))
+            Location(path, line),
+        )
     return text
 
 
@@ -69,11 +72,13 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
     if not text.startswith("---\n"):
         raise DraftingError(
             "no front matter; start the file with a '---' line, YAML fields, and another '---'",
-            Location(path, 1))
+            Location(path, 1),
+        )
     end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.M)
     if end is None:
-        raise DraftingError("front matter is not closed; add a '---' line after it",
-                            Location(path, 1))
+        raise DraftingError(
+            "front matter is not closed; add a '---' line after it", Location(path, 1)
+        )
     raw = text[4 : 4 + end.start()]
     try:
         meta = yaml.safe_load(raw) if raw.strip() else {}
@@ -81,8 +86,9 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark else 1
         problem = getattr(err, "problem", None) or "invalid YAML"
-        raise DraftingError(f"front matter is not valid YAML: {problem}",
-                            Location(path, line)) from None
+        raise DraftingError(
+            f"front matter is not valid YAML: {problem}", Location(path, line)
+        ) from None
     if not isinstance(meta, dict):
         raise DraftingError("front matter must be 'name: value' fields", Location(path, 2))
     body_start = 4 + end.end()
@@ -97,8 +103,9 @@ def load_fact(path: Path) -> Fact:
     text = read_text(path)
     meta, body, line = split_front_matter(text, path)
     if not body.strip():
-        raise DraftingError("the fact has no text; write it below the front matter",
-                            Location(path, line))
+        raise DraftingError(
+            "the fact has no text; write it below the front matter", Location(path, line)
+        )
     return Fact(id=path.stem, path=path, meta=meta, body=body.rstrip() + "\n", body_line=line)
 
 
@@ -126,15 +133,17 @@ class Library:
         if not FACT_ID.match(fact_id):
             raise DraftingError(
                 f"'{fact_id}' is not a fact id; ids are file names like 'ilo-cas-2019-regret'",
-                where)
+                where,
+            )
         paths = self.fact_paths.get(fact_id)
         if not paths:
             hint = suggest(fact_id, self.fact_paths)
             raise DraftingError(f"unknown fact '{fact_id}'{hint}", where)
         if len(paths) > 1:
             listed = ", ".join(str(p.relative_to(self.root)) for p in paths)
-            raise DraftingError(f"fact id '{fact_id}' is used by several files: {listed}; "
-                                "rename one", where)
+            raise DraftingError(
+                f"fact id '{fact_id}' is used by several files: {listed}; rename one", where
+            )
         fact = load_fact(paths[0])
         self._facts[fact_id] = fact
         return fact
@@ -185,18 +194,25 @@ def load_sources(path: Path) -> dict[str, Source]:
         for fld in entry.fields:
             value = str(fld.value).strip()
             if BARE_WORD.match(value) and value.lower() not in strings and not value.isdigit():
-                errors.append(DraftingError(
-                    f"@{entry.entry_type}{{{entry.key}}}: field '{fld.key}' uses @string "
-                    f"'{value}', which is not defined; put the value in braces",
-                    Location(path, entry.start_line + 1)))
+                errors.append(
+                    DraftingError(
+                        f"@{entry.entry_type}{{{entry.key}}}: field '{fld.key}' uses @string "
+                        f"'{value}', which is not defined; put the value in braces",
+                        Location(path, entry.start_line + 1),
+                    )
+                )
     raise_all(errors)
     ResolveStringReferencesMiddleware(True).transform(parsed)
     RemoveEnclosingMiddleware(True).transform(parsed)
     sources: dict[str, Source] = {}
     for entry in parsed.entries:
         fields = {f.key.lower(): decode_field(f.key.lower(), str(f.value)) for f in entry.fields}
-        sources[entry.key] = Source(key=entry.key, type=entry.entry_type.lower(), fields=fields,
-                                    where=Location(path, entry.start_line + 1))
+        sources[entry.key] = Source(
+            key=entry.key,
+            type=entry.entry_type.lower(),
+            fields=fields,
+            where=Location(path, entry.start_line + 1),
+        )
     return sources
 
 

@@ -21,8 +21,18 @@ from drafting.errors import DraftingError, Location
 from drafting.model import Block, Citation, Inline, LineBreak, Note, NoteMark, Span
 
 #: Inline HTML tags we understand, and the mark each sets.
-HTML_MARKS = {"sup": "sup", "sub": "sub", "u": "underline", "em": "italic", "i": "italic",
-              "strong": "bold", "b": "bold", "s": "strike", "del": "strike", "sc": "smallcaps"}
+HTML_MARKS = {
+    "sup": "sup",
+    "sub": "sub",
+    "u": "underline",
+    "em": "italic",
+    "i": "italic",
+    "strong": "bold",
+    "b": "bold",
+    "s": "strike",
+    "del": "strike",
+    "sc": "smallcaps",
+}
 HTML_TAG = re.compile(r"^<(/?)([a-zA-Z]+)\s*/?>$")
 MARK_TOKENS = {"em": "italic", "strong": "bold", "s": "strike"}
 NOTE_PUNCTUATION = ".,;:!?"
@@ -137,11 +147,19 @@ class _Converter:
             elif tok.type == "heading_open":
                 kind, level = "heading", int(tok.tag[1:])
             elif tok.type == "inline":
-                block_kind = kind if kind == "heading" else (
-                    lists[-1] if lists else "quote" if quote_depth else "para")
+                block_kind = (
+                    kind
+                    if kind == "heading"
+                    else (lists[-1] if lists else "quote" if quote_depth else "para")
+                )
                 inlines = self.inlines(tok, env)
-                out.append(Block(block_kind, tuple(place_note_marks(inlines)),
-                                 level if kind == "heading" else len(lists)))
+                out.append(
+                    Block(
+                        block_kind,
+                        tuple(place_note_marks(inlines)),
+                        level if kind == "heading" else len(lists),
+                    )
+                )
                 kind, level = "para", 0
             elif tok.type in ("code_block", "fence", "html_block"):
                 text = tok.content.rstrip("\n")
@@ -156,8 +174,9 @@ class _Converter:
         line0 = tok.map[0] if tok.map else 0
         return self.children(tok.children or [], tok.content, line0, in_note=False)
 
-    def children(self, tokens: list[Token], content: str, line0: int,
-                 in_note: bool) -> list[Inline]:
+    def children(
+        self, tokens: list[Token], content: str, line0: int, in_note: bool
+    ) -> list[Inline]:
         """Convert inline tokens, tracking emphasis, links and HTML marks."""
         out: list[Inline] = []
         marks: dict[str, int] = {}
@@ -207,9 +226,12 @@ class _Converter:
         if pos >= 0:
             snippet = text[pos : pos + 30].split("\n")[0]
             offset = content.find(snippet)
-            self.errors.append(DraftingError(
-                f"citation '{snippet}' is not closed; add the missing ']'",
-                self.at(line0, content, max(offset, 0))))
+            self.errors.append(
+                DraftingError(
+                    f"citation '{snippet}' is not closed; add the missing ']'",
+                    self.at(line0, content, max(offset, 0)),
+                )
+            )
 
     def html(self, raw: str, marks: dict[str, int], link: list[str], out: list[Inline]) -> None:
         """Inline HTML: known formatting tags set marks; anything else is literal text."""
@@ -227,9 +249,18 @@ class _Converter:
     def span(text: str, marks: dict[str, int], link: list[str], code: bool = False) -> Span:
         """A span with the marks now open."""
         on = {m for m, n in marks.items() if n > 0}
-        return Span(text, bold="bold" in on, italic="italic" in on, underline="underline" in on,
-                    strike="strike" in on, sup="sup" in on, sub="sub" in on,
-                    smallcaps="smallcaps" in on, link=link[-1] if link else None, code=code)
+        return Span(
+            text,
+            bold="bold" in on,
+            italic="italic" in on,
+            underline="underline" in on,
+            strike="strike" in on,
+            sup="sup" in on,
+            sub="sub" in on,
+            smallcaps="smallcaps" in on,
+            link=link[-1] if link else None,
+            code=code,
+        )
 
 
 def strip_edges(parts: list[Inline]) -> list[Inline]:

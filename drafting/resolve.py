@@ -44,8 +44,12 @@ class ResolvedNote:
     parts: tuple[Inline | ResolvedCitation, ...]
 
 
-def resolve(notes: Iterable[Note], types: Mapping[str, str], first_number: int = 1,
-            no_supra: Iterable[str] = ("legislation", "jurisdiction")) -> list[ResolvedNote]:
+def resolve(
+    notes: Iterable[Note],
+    types: Mapping[str, str],
+    first_number: int = 1,
+    no_supra: Iterable[str] = ("legislation", "jurisdiction"),
+) -> list[ResolvedNote]:
     """Number ``notes`` from ``first_number`` and give every cited authority its form.
 
     ``types`` maps each source key to its entry type, for the ``no_supra`` rule.

@@ -113,16 +113,19 @@ class Style:
                 return self.templates[name]
         if kind in (SUPRA, SHORT):
             return self.template(FULL, entry_type)
-        raise DraftingError(f"the style has no '{kind}' template; add types.default.{kind}",
-                            Location(self.path))
+        raise DraftingError(
+            f"the style has no '{kind}' template; add types.default.{kind}", Location(self.path)
+        )
 
     def render(self, kind: str, entry_type: str, context: dict[str, Any]) -> str:
         """Render one template; a template's own error becomes a DraftingError."""
         try:
             return self.template(kind, entry_type).render(context)
         except TemplateError as err:
-            raise DraftingError(f"style template for '{kind}' ({entry_type or 'any type'}) "
-                                f"failed: {err}", Location(self.path)) from None
+            raise DraftingError(
+                f"style template for '{kind}' ({entry_type or 'any type'}) failed: {err}",
+                Location(self.path),
+            ) from None
 
     def format_date(self, value: str) -> str:
         """``2019-03-14`` → ``March 14, 2019``; ranges ``a/b`` → ``October 15-17, 2019``."""
@@ -217,11 +220,14 @@ def compile_style(name: str, path: Path | None, text: str) -> Style:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        raise DraftingError(f"style is not valid YAML: {getattr(err, 'problem', err)}",
-                            Location(path, mark.line + 1 if mark else None)) from None
+        raise DraftingError(
+            f"style is not valid YAML: {getattr(err, 'problem', err)}",
+            Location(path, mark.line + 1 if mark else None),
+        ) from None
     if not isinstance(data, dict) or "types" not in data:
-        raise DraftingError("a style needs a 'types' mapping with templates per entry type",
-                            Location(path, 1))
+        raise DraftingError(
+            "a style needs a 'types' mapping with templates per entry type", Location(path, 1)
+        )
     style = Style(name=name, path=path, data=data)
     env, common = environment(), str(data.get("common", ""))
     lines = template_lines(text)
@@ -233,8 +239,10 @@ def compile_style(name: str, path: Path | None, text: str) -> Style:
         try:
             style.templates[key] = env.from_string(common + str(source))
         except TemplateSyntaxError as err:
-            raise DraftingError(f"style template '{key}' has a Jinja error: {err.message}",
-                                Location(path, lines.get(key))) from None
+            raise DraftingError(
+                f"style template '{key}' has a Jinja error: {err.message}",
+                Location(path, lines.get(key)),
+            ) from None
     return style
 
 
@@ -251,8 +259,10 @@ def load_style(name: str, root: Path) -> Style:
     if name in BUILTIN_STYLES:
         text = resources.files("drafting").joinpath(f"styles/{name}.yaml").read_text("utf-8")
         return _load_cached(None, name, text)
-    raise DraftingError(f"unknown style '{name}'; use one of {', '.join(BUILTIN_STYLES)} "
-                        f"or a path to a style .yaml file")
+    raise DraftingError(
+        f"unknown style '{name}'; use one of {', '.join(BUILTIN_STYLES)} "
+        f"or a path to a style .yaml file"
+    )
 
 
 class Formatter:
@@ -295,8 +305,11 @@ class Formatter:
         last = spans[-1]
         if last.text.endswith("”") and not last.link:
             index = len(parts) - 1 - parts[::-1].index(last)
-            return [*parts[:index], last.styled(text=last.text[:-1] + end + "”"),
-                    *parts[index + 1:]]
+            return [
+                *parts[:index],
+                last.styled(text=last.text[:-1] + end + "”"),
+                *parts[index + 1 :],
+            ]
         return [*parts, Span(end)]
 
     def citation(self, citation: ResolvedCitation, capital: bool) -> str:
@@ -318,8 +331,12 @@ class Formatter:
             signal = self.style.render("signal", "", {"signal": md_escape(text)}).strip() + " "
             capital = False
         ctx = dict(self.source_context(item.key))
-        ctx.update(pin=md_escape(item.pin), note=resolved.full_note, capital=capital,
-                   parenthetical=item.parenthetical)
+        ctx.update(
+            pin=md_escape(item.pin),
+            note=resolved.full_note,
+            capital=capital,
+            parenthetical=item.parenthetical,
+        )
         entry_type = self.sources[item.key].type
         if resolved.form == ID:
             body = self.style.render("id", entry_type, ctx)

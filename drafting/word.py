@@ -44,8 +44,20 @@ BLOCK_STYLES = {
     "bullet": ("List Bullet",),
     "number": ("List Number",),
 }
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def w(tag: str) -> str:
@@ -71,27 +83,36 @@ def check_template_file(path: Path) -> None:
     """Refuse a template that is missing, not a .docx zip, too large or a zip bomb."""
     where = Location(path)
     if not path.is_file():
-        raise DraftingError("template not found; check the 'template' name in the front matter "
-                            "and the templates/ folder", where)
+        raise DraftingError(
+            "template not found; check the 'template' name in the front matter "
+            "and the templates/ folder",
+            where,
+        )
     if path.stat().st_size > MAX_TEMPLATE_BYTES:
         raise DraftingError("template is larger than 20 MB; remove large images from it", where)
     if not zipfile.is_zipfile(path):
-        raise DraftingError("template is not a Word .docx file (not a zip archive); "
-                            "save it from Word as .docx", where)
+        raise DraftingError(
+            "template is not a Word .docx file (not a zip archive); save it from Word as .docx",
+            where,
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             total = sum(info.file_size for info in archive.infolist())
             names = set(archive.namelist())
             bad = archive.testzip()
     except (zipfile.BadZipFile, OSError, EOFError) as err:
-        raise DraftingError(f"template is a damaged .docx ({err}); save it again from Word",
-                            where) from None
+        raise DraftingError(
+            f"template is a damaged .docx ({err}); save it again from Word", where
+        ) from None
     if total > MAX_UNZIPPED_BYTES:
-        raise DraftingError("template expands to more than 100 MB; it is not a normal "
-                            "Word file", where)
+        raise DraftingError(
+            "template expands to more than 100 MB; it is not a normal Word file", where
+        )
     if bad is not None or "word/document.xml" not in names:
-        raise DraftingError("template is a damaged .docx (no readable word/document.xml); "
-                            "save it again from Word", where)
+        raise DraftingError(
+            "template is a damaged .docx (no readable word/document.xml); save it again from Word",
+            where,
+        )
 
 
 @dataclass
@@ -117,26 +138,38 @@ def render_template(path: Path, context: dict[str, Any], brief: Location) -> Fil
     except UndefinedError as err:
         raise DraftingError(
             f"template {path.name} uses {err.message.replace(' is undefined', '')}, "
-            "which the front matter does not define; add it", brief) from None
+            "which the front matter does not define; add it",
+            brief,
+        ) from None
     except TemplateSyntaxError as err:
         near = " ".join(" ".join(getattr(err, "docx_context", [])).split())[:80]
-        raise DraftingError(f"Jinja syntax error in the template: {err.message}"
-                            + (f" (near '{near}')" if near else ""), Location(path)) from None
+        raise DraftingError(
+            f"Jinja syntax error in the template: {err.message}"
+            + (f" (near '{near}')" if near else ""),
+            Location(path),
+        ) from None
     except TemplateError as err:
         raise DraftingError(f"template error: {err}", Location(path)) from None
     except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as err:
-        raise DraftingError(f"template is a damaged .docx ({err}); save it again from Word",
-                            Location(path)) from None
+        raise DraftingError(
+            f"template is a damaged .docx ({err}); save it again from Word", Location(path)
+        ) from None
     body = template.docx.element.body
     markers = [p for p in body.iter(w("p")) if BODY_MARKER in text_of(p)]
     if len(markers) != 1:
         problem = "has no" if not markers else "has more than one"
-        raise DraftingError(f"template {problem} {{{{ body }}}} paragraph; put {{{{ body }}}} "
-                            "alone in the paragraph where the brief's text goes", Location(path))
+        raise DraftingError(
+            f"template {problem} {{{{ body }}}} paragraph; put {{{{ body }}}} "
+            "alone in the paragraph where the brief's text goes",
+            Location(path),
+        )
     marker = markers[0]
     if text_of(marker).strip() != BODY_MARKER:
-        raise DraftingError("the {{ body }} paragraph must hold nothing else; move the other "
-                            "text to its own paragraph", Location(path))
+        raise DraftingError(
+            "the {{ body }} paragraph must hold nothing else; move the other "
+            "text to its own paragraph",
+            Location(path),
+        )
     before = 0
     for el in body.iter(w("p"), w("footnoteReference")):
         if el is marker:
@@ -177,17 +210,20 @@ class _Styles:
             style.base_style = self.document.styles["Normal"]
             style.font.size = Pt(10)
             style.paragraph_format.space_after = Pt(0)
+
         return self.ensure("Footnote Text", WD_STYLE_TYPE.PARAGRAPH, setup)
 
     def footnote_reference(self) -> str:
         def setup(style: Any) -> None:
             style.font.superscript = True
+
         return self.ensure("Footnote Reference", WD_STYLE_TYPE.CHARACTER, setup)
 
     def hyperlink(self) -> str:
         def setup(style: Any) -> None:
             style.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
             style.font.underline = True
+
         return self.ensure("Hyperlink", WD_STYLE_TYPE.CHARACTER, setup)
 
 
@@ -205,8 +241,9 @@ def footnotes_part(document: Any) -> Part:
         'w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/>'
         "</w:r></w:p></w:footnote></w:footnotes>"
     )
-    part = Part(PackURI("/word/footnotes.xml"), FOOTNOTES_CT, xml.encode("utf-8"),
-                document.part.package)
+    part = Part(
+        PackURI("/word/footnotes.xml"), FOOTNOTES_CT, xml.encode("utf-8"), document.part.package
+    )
     document.part.relate_to(part, RT.FOOTNOTES)
     return part
 
@@ -242,8 +279,13 @@ class _Writer:
         self.inlines(p, block.inlines, self.document.part, notes)
         return p
 
-    def inlines(self, parent: Any, inlines: Iterable[Inline], part: Any,
-                notes: Iterable[Sequence[Inline]] | None) -> None:
+    def inlines(
+        self,
+        parent: Any,
+        inlines: Iterable[Inline],
+        part: Any,
+        notes: Iterable[Sequence[Inline]] | None,
+    ) -> None:
         """Append runs (and hyperlinks, and footnote marks) for ``inlines``."""
         note_iter = iter(notes) if notes is not None else None
         for item in inlines:
@@ -278,10 +320,12 @@ class _Writer:
         note.set(w("id"), note_id)
         p = etree.SubElement(note, w("p"))
         etree.SubElement(etree.SubElement(p, w("pPr")), w("pStyle")).set(
-            w("val"), self.footnote_text)
+            w("val"), self.footnote_text
+        )
         ref = etree.SubElement(p, w("r"))
         etree.SubElement(etree.SubElement(ref, w("rPr")), w("rStyle")).set(
-            w("val"), self.footnote_reference)
+            w("val"), self.footnote_reference
+        )
         etree.SubElement(ref, w("footnoteRef"))
         add_text(etree.SubElement(p, w("r")), " ")
         self.inlines(p, content, self.part, None)
@@ -289,8 +333,9 @@ class _Writer:
     def finish(self) -> None:
         """Renumber the notes in reference order and store footnotes.xml."""
         renumber(self.document.element.body, self.notes_root)
-        self.part._blob = etree.tostring(self.notes_root, xml_declaration=True,
-                                         encoding="UTF-8", standalone=True)
+        self.part._blob = etree.tostring(
+            self.notes_root, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
 
 
 #: Order of run properties that the OOXML schema requires.
@@ -305,8 +350,12 @@ def run_properties(span: Span, link_style: str | None) -> Any:
         wanted["rStyle"] = {"val": link_style}
     if span.code:
         wanted["rFonts"] = {"ascii": "Courier New", "hAnsi": "Courier New"}
-    for mark, tag in (("bold", "b"), ("italic", "i"), ("smallcaps", "smallCaps"),
-                      ("strike", "strike")):
+    for mark, tag in (
+        ("bold", "b"),
+        ("italic", "i"),
+        ("smallcaps", "smallCaps"),
+        ("strike", "strike"),
+    ):
         if getattr(span, mark):
             wanted[tag] = {}
     if span.underline:
@@ -387,20 +436,24 @@ def save(filing: Filing, out: Path) -> None:
     """Save through a temporary file in the same folder, then rename over ``out``."""
     folder = out.parent
     if not folder.is_dir():
-        raise DraftingError("the output folder does not exist; create it or choose "
-                            "another path with -o", Location(out))
+        raise DraftingError(
+            "the output folder does not exist; create it or choose another path with -o",
+            Location(out),
+        )
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{out.stem}.", suffix=".docx.tmp")
     except OSError as err:
-        raise DraftingError(f"cannot write to the output folder ({err.strerror})",
-                            Location(out)) from None
+        raise DraftingError(
+            f"cannot write to the output folder ({err.strerror})", Location(out)
+        ) from None
     os.close(fd)
     try:
         filing.template.save(tmp)
         os.replace(tmp, out)
     except OSError as err:
-        raise DraftingError(f"cannot write the output file ({err.strerror})",
-                            Location(out)) from None
+        raise DraftingError(
+            f"cannot write the output file ({err.strerror})", Location(out)
+        ) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -429,7 +482,10 @@ def read_footnotes(path: Path) -> tuple[list[int], list[NoteText]]:
                 continue
             runs = list(note.iter(w("r")))
             text = "".join("".join(t.text or "" for t in r.iter(w("t"))) for r in runs)
-            italic = tuple("".join(t.text or "" for t in r.iter(w("t"))) for r in runs
-                           if r.find(f"{w('rPr')}/{w('i')}") is not None)
+            italic = tuple(
+                "".join(t.text or "" for t in r.iter(w("t")))
+                for r in runs
+                if r.find(f"{w('rPr')}/{w('i')}") is not None
+            )
             notes.append(NoteText(int(note.get(w("id"))), text.strip(), italic))
     return refs, notes

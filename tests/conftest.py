@@ -48,16 +48,22 @@ class LibraryMaker:
         shutil.copy(ROOT / "templates" / "pre-hearing-brief.docx", root / "templates")
         (root / "sources.bib").write_text(SOURCES, encoding="utf-8")
 
-    def fact(self, fact_id: str, body: str, front: str = "title: A fact\ntags: [test]\n"
-             "as_of: 2020-01-01\n") -> Path:
+    def fact(
+        self,
+        fact_id: str,
+        body: str,
+        front: str = "title: A fact\ntags: [test]\nas_of: 2020-01-01\n",
+    ) -> Path:
         path = self.root / "snippets" / f"{fact_id}.md"
         path.write_text(f"---\n{front}---\n{textwrap.dedent(body).strip()}\n", encoding="utf-8")
         return path
 
     def brief(self, body: str, name: str = "test", front: str = "") -> Path:
         path = self.root / "briefs" / f"{name}.md"
-        meta = front or ("template: pre-hearing-brief\ntitle: Test Review\ndocket: USTR-0000\n"
-                         "filing_date: 2020-01-17\npetitioner:\n  name: Test Union\n")
+        meta = front or (
+            "template: pre-hearing-brief\ntitle: Test Review\ndocket: USTR-0000\n"
+            "filing_date: 2020-01-17\npetitioner:\n  name: Test Union\n"
+        )
         path.write_text(f"---\n{meta}---\n{textwrap.dedent(body).strip()}\n", encoding="utf-8")
         return path
 

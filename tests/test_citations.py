@@ -28,10 +28,14 @@ WHERE = Location(None, 1)
         ("but see @key", [CiteItem("key", signal="but see")]),
         ("*see* @key", [CiteItem("key", signal="see")]),
         ("@a; see also @b, 5", [CiteItem("a"), CiteItem("b", signal="see also", pin="5")]),
-        ('@key, 66-67 ("quoted explanation")',
-         [CiteItem("key", pin="66-67", parenthetical='"quoted explanation"')]),
-        ("@key (explaining why; at length)",
-         [CiteItem("key", parenthetical="explaining why; at length")]),
+        (
+            '@key, 66-67 ("quoted explanation")',
+            [CiteItem("key", pin="66-67", parenthetical='"quoted explanation"')],
+        ),
+        (
+            "@key (explaining why; at length)",
+            [CiteItem("key", parenthetical="explaining why; at length")],
+        ),
         ("@usc-19, § 2462(d) (GSP)", [CiteItem("usc-19", pin="§ 2462(d)", parenthetical="GSP")]),
         ("@ilo:cas.2019/kz", [CiteItem("ilo:cas.2019/kz")]),
     ],

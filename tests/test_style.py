@@ -12,21 +12,45 @@ from drafting.resolve import resolve
 from drafting.style import Formatter, compile_style, load_style
 
 SOURCES = {
-    "ilo": Source("ilo", "report", {
-        "title": "Report of the ILO Committee, Kazakhstan", "date": "2019",
-        "url": "https://www.ilo.org/a_b.pdf"}),
-    "grishin": Source("grishin", "online", {
-        "author": "Grishin, Andrei", "organization": "Fergana News Agency",
-        "title": "A Country Under a Paragraph", "date": "2019-07-15",
-        "url": "https://fergana.agency/articles/108990/"}),
-    "hrw": Source("hrw", "report", {
-        "author": "{Human Rights Watch}", "title": "We Are Not the Enemy",
-        "shorthand": "HRW Report", "date": "2016-11"}),
+    "ilo": Source(
+        "ilo",
+        "report",
+        {
+            "title": "Report of the ILO Committee, Kazakhstan",
+            "date": "2019",
+            "url": "https://www.ilo.org/a_b.pdf",
+        },
+    ),
+    "grishin": Source(
+        "grishin",
+        "online",
+        {
+            "author": "Grishin, Andrei",
+            "organization": "Fergana News Agency",
+            "title": "A Country Under a Paragraph",
+            "date": "2019-07-15",
+            "url": "https://fergana.agency/articles/108990/",
+        },
+    ),
+    "hrw": Source(
+        "hrw",
+        "report",
+        {
+            "author": "{Human Rights Watch}",
+            "title": "We Are Not the Enemy",
+            "shorthand": "HRW Report",
+            "date": "2016-11",
+        },
+    ),
     "usc": Source("usc", "legislation", {"title": "19 U.S.C.", "year": "2018"}),
-    "gc": Source("gc", "report", {"title": "General Council notes",
-                                  "date": "2019-10-15/2019-10-17"}),
-    "odd": Source("odd", "misc", {"title": "Title with *stars* and <w:t>tags</w:t> [@x]",
-                                  "date": "2020-02-30"}),
+    "gc": Source(
+        "gc", "report", {"title": "General Council notes", "date": "2019-10-15/2019-10-17"}
+    ),
+    "odd": Source(
+        "odd",
+        "misc",
+        {"title": "Title with *stars* and <w:t>tags</w:t> [@x]", "date": "2020-02-30"},
+    ),
 }
 TYPES = {k: s.type for k, s in SOURCES.items()}
 
@@ -48,40 +72,89 @@ def cite(*items: CiteItem) -> Note:
 @pytest.mark.parametrize(
     ("notes", "expected"),
     [
-        ([cite(CiteItem("ilo", pin="198")), cite(CiteItem("ilo", pin="5"))],
-         ["Report of the ILO Committee, Kazakhstan 198 (2019) *available at* "
-          "https://www.ilo.org/a_b.pdf.", "*Id.* at 5."]),
-        ([cite(CiteItem("grishin")), cite(CiteItem("grishin", pin="¶ 28"))],
-         ["Andrei Grishin, Fergana News Agency, A Country Under a Paragraph (July 15, 2019) "
-          "*available at* https://fergana.agency/articles/108990/.", "*Id.* ¶ 28."]),
-        ([cite(CiteItem("usc", pin="§ 2462(d)")), cite(CiteItem("usc", pin="§ 2462(c)"))],
-         ["19 U.S.C. § 2462(d) (2018).", "*Id.* § 2462(c)."]),
-        ([cite(CiteItem("ilo")), cite(CiteItem("ilo", signal="see", pin="5"))],
-         ["Report of the ILO Committee, Kazakhstan (2019) *available at* "
-          "https://www.ilo.org/a_b.pdf.", "*See* *id.* at 5."]),
-        ([cite(CiteItem("hrw")), cite(CiteItem("grishin")), cite(CiteItem("hrw", pin="12"))],
-         ["Human Rights Watch, We Are Not the Enemy (November 2016) [hereinafter HRW Report].",
-          "Andrei Grishin, Fergana News Agency, A Country Under a Paragraph (July 15, 2019) "
-          "*available at* https://fergana.agency/articles/108990/.",
-          "HRW Report, *supra* note 1, at 12."]),
-        ([cite(CiteItem("grishin")), cite(CiteItem("ilo")), cite(CiteItem("grishin", pin="3"))],
-         [..., ..., "Grishin, *supra* note 1, at 3."]),
-        ([cite(CiteItem("usc", pin="§ 2462")), cite(CiteItem("ilo")),
-          cite(CiteItem("usc", pin="§ 2463"))],
-         ["19 U.S.C. § 2462 (2018).", ..., "19 U.S.C. § 2463."]),
-        ([cite(CiteItem("ilo", signal="see, e.g."), CiteItem("gc", signal="see also"))],
-         ["*See, e.g.*, Report of the ILO Committee, Kazakhstan (2019) *available at* "
-          "https://www.ilo.org/a_b.pdf; *see also* General Council notes (October 15-17, 2019)."]),
-        ([cite(CiteItem("gc", pin="4", parenthetical='"quoting *someone*"'))],
-         ["General Council notes 4 (October 15-17, 2019) (“quoting *someone*”)."]),
-        ([Note((Span("For examples, see "), Citation((CiteItem("ilo"),)), Span(".")))],
-         ["For examples, see Report of the ILO Committee, Kazakhstan (2019) *available at* "
-          "https://www.ilo.org/a_b.pdf."]),
-        ([cite(CiteItem("ilo")), Note((Span("As the Committee put it, "),
-                                       Citation((CiteItem("ilo", pin="3"),)), Span(".")))],
-         [..., "As the Committee put it, *id.* at 3."]),
-        ([cite(CiteItem("odd"))],
-         ["Title with *stars* and <w:t>tags</w:t> [@x] (2020-02-30)."]),
+        (
+            [cite(CiteItem("ilo", pin="198")), cite(CiteItem("ilo", pin="5"))],
+            [
+                "Report of the ILO Committee, Kazakhstan 198 (2019) *available at* "
+                "https://www.ilo.org/a_b.pdf.",
+                "*Id.* at 5.",
+            ],
+        ),
+        (
+            [cite(CiteItem("grishin")), cite(CiteItem("grishin", pin="¶ 28"))],
+            [
+                "Andrei Grishin, Fergana News Agency, A Country Under a Paragraph (July 15, 2019) "
+                "*available at* https://fergana.agency/articles/108990/.",
+                "*Id.* ¶ 28.",
+            ],
+        ),
+        (
+            [cite(CiteItem("usc", pin="§ 2462(d)")), cite(CiteItem("usc", pin="§ 2462(c)"))],
+            ["19 U.S.C. § 2462(d) (2018).", "*Id.* § 2462(c)."],
+        ),
+        (
+            [cite(CiteItem("ilo")), cite(CiteItem("ilo", signal="see", pin="5"))],
+            [
+                "Report of the ILO Committee, Kazakhstan (2019) *available at* "
+                "https://www.ilo.org/a_b.pdf.",
+                "*See* *id.* at 5.",
+            ],
+        ),
+        (
+            [cite(CiteItem("hrw")), cite(CiteItem("grishin")), cite(CiteItem("hrw", pin="12"))],
+            [
+                "Human Rights Watch, We Are Not the Enemy (November 2016) "
+                "[hereinafter HRW Report].",
+                "Andrei Grishin, Fergana News Agency, A Country Under a Paragraph (July 15, 2019) "
+                "*available at* https://fergana.agency/articles/108990/.",
+                "HRW Report, *supra* note 1, at 12.",
+            ],
+        ),
+        (
+            [cite(CiteItem("grishin")), cite(CiteItem("ilo")), cite(CiteItem("grishin", pin="3"))],
+            [..., ..., "Grishin, *supra* note 1, at 3."],
+        ),
+        (
+            [
+                cite(CiteItem("usc", pin="§ 2462")),
+                cite(CiteItem("ilo")),
+                cite(CiteItem("usc", pin="§ 2463")),
+            ],
+            ["19 U.S.C. § 2462 (2018).", ..., "19 U.S.C. § 2463."],
+        ),
+        (
+            [cite(CiteItem("ilo", signal="see, e.g."), CiteItem("gc", signal="see also"))],
+            [
+                "*See, e.g.*, Report of the ILO Committee, Kazakhstan (2019) *available at* "
+                "https://www.ilo.org/a_b.pdf; *see also* General Council notes "
+                "(October 15-17, 2019)."
+            ],
+        ),
+        (
+            [cite(CiteItem("gc", pin="4", parenthetical='"quoting *someone*"'))],
+            ["General Council notes 4 (October 15-17, 2019) (“quoting *someone*”)."],
+        ),
+        (
+            [Note((Span("For examples, see "), Citation((CiteItem("ilo"),)), Span(".")))],
+            [
+                "For examples, see Report of the ILO Committee, Kazakhstan (2019) *available at* "
+                "https://www.ilo.org/a_b.pdf."
+            ],
+        ),
+        (
+            [
+                cite(CiteItem("ilo")),
+                Note(
+                    (
+                        Span("As the Committee put it, "),
+                        Citation((CiteItem("ilo", pin="3"),)),
+                        Span("."),
+                    )
+                ),
+            ],
+            [..., "As the Committee put it, *id.* at 3."],
+        ),
+        ([cite(CiteItem("odd"))], ["Title with *stars* and <w:t>tags</w:t> [@x] (2020-02-30)."]),
     ],
 )
 def test_house_style(notes: list[Note], expected: list) -> None:
@@ -93,8 +166,13 @@ def test_house_style(notes: list[Note], expected: list) -> None:
 
 
 def test_ibid_style() -> None:
-    got = render("ibid", cite(CiteItem("grishin", pin="5")), cite(CiteItem("grishin", pin="6")),
-                 cite(CiteItem("ilo")), cite(CiteItem("grishin")))
+    got = render(
+        "ibid",
+        cite(CiteItem("grishin", pin="5")),
+        cite(CiteItem("grishin", pin="6")),
+        cite(CiteItem("ilo")),
+        cite(CiteItem("grishin")),
+    )
     assert got == [
         "Grishin, Andrei, “A Country Under a Paragraph,” *Fergana News Agency*, July 15, 2019, "
         "5, https://fergana.agency/articles/108990/.",
@@ -114,11 +192,14 @@ def test_links_are_links() -> None:
 def test_a_user_style_file_changes_the_words(tmp_path: Path) -> None:
     (tmp_path / "styles").mkdir()
     (tmp_path / "styles" / "mine.yaml").write_text(
-        'types:\n  default:\n    full: "{{ title|upper }}"\nid: "Ibidem"\n', encoding="utf-8")
+        'types:\n  default:\n    full: "{{ title|upper }}"\nid: "Ibidem"\n', encoding="utf-8"
+    )
     formatter = Formatter(load_style("mine", tmp_path), SOURCES)
     notes = resolve([cite(CiteItem("ilo")), cite(CiteItem("ilo"))], TYPES)
-    assert [formatter.note(n)[0].text for n in notes] == ["REPORT OF THE ILO COMMITTEE, KAZAKHSTAN",
-                                                          "Ibidem"]
+    assert [formatter.note(n)[0].text for n in notes] == [
+        "REPORT OF THE ILO COMMITTEE, KAZAKHSTAN",
+        "Ibidem",
+    ]
 
 
 def test_style_errors_name_the_template_and_line() -> None:
@@ -127,7 +208,7 @@ def test_style_errors_name_the_template_and_line() -> None:
 
 
 def test_templates_cannot_reach_python_internals() -> None:
-    text = "types:\n  default:\n    full: \"{{ title.__class__.__mro__ }}x\"\n"
+    text = 'types:\n  default:\n    full: "{{ title.__class__.__mro__ }}x"\n'
     formatter = Formatter(compile_style("x", None, text), SOURCES)
     with pytest.raises(DraftingError, match="unsafe"):
         formatter.note(resolve([cite(CiteItem("ilo"))], TYPES)[0])

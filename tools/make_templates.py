@@ -63,8 +63,12 @@ def setup_styles(doc) -> None:
     body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
 
     for level, (align, bold, italic) in enumerate(
-        [(WD_ALIGN_PARAGRAPH.CENTER, True, False), (WD_ALIGN_PARAGRAPH.LEFT, True, True),
-         (WD_ALIGN_PARAGRAPH.LEFT, False, True), (WD_ALIGN_PARAGRAPH.LEFT, False, True)],
+        [
+            (WD_ALIGN_PARAGRAPH.CENTER, True, False),
+            (WD_ALIGN_PARAGRAPH.LEFT, True, True),
+            (WD_ALIGN_PARAGRAPH.LEFT, False, True),
+            (WD_ALIGN_PARAGRAPH.LEFT, False, True),
+        ],
         start=1,
     ):
         heading = doc.styles[f"Heading {level}"]
@@ -156,7 +160,9 @@ def notice(doc) -> None:
     doc.add_paragraph(
         "This constitutes a request for {{ witness }} to present testimony at the "
         "{{ hearing_date|longdate }} hearing regarding {{ hearing_subject }}. "
-        "Docket number {{ docket }}.", style="Body Text")
+        "Docket number {{ docket }}.",
+        style="Body Text",
+    )
     p = doc.add_paragraph(style="Normal")
     p.add_run("Petitioner:").italic = True
     p.add_run(" {{ petitioner.short_name|default(petitioner.name) }}, {{ petitioner.address }}")
@@ -188,13 +194,15 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     builds = {
         "notice-of-intent": ("Notice of Intent to Testify", [notice, body]),
-        "pre-hearing-brief": ("Pre-Hearing Brief",
-                              [lambda d: section_title(d, "Pre-Hearing Brief:"), body]),
+        "pre-hearing-brief": (
+            "Pre-Hearing Brief",
+            [lambda d: section_title(d, "Pre-Hearing Brief:"), body],
+        ),
         "notice-and-pre-hearing-brief": (
             "Notice of Intent to Testify & Pre-Hearing Brief",
-            [notice, lambda d: section_title(d, "Pre-Hearing Brief:"), body]),
-        "post-hearing-brief": ("Post-Hearing Brief and Written Testimony",
-                               [body, signature]),
+            [notice, lambda d: section_title(d, "Pre-Hearing Brief:"), body],
+        ),
+        "post-hearing-brief": ("Post-Hearing Brief and Written Testimony", [body, signature]),
     }
     for name, (title, parts) in builds.items():
         doc = new_document()
