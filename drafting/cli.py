@@ -52,23 +52,33 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("brief", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Where to write the .docx (default: build/NAME.docx in the library).",
-)
+@click.argument("briefs", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write the .docx (default: build/NAME.docx in the library).")
 @click.option("--style", help="Citation style: 'house', 'ibid', or a style .yaml file.")
-def build(brief: Path, output: Path | None, style: str | None) -> None:
-    """Build BRIEF (a briefs/NAME.md file) into a Word document with real footnotes."""
+def build(briefs: tuple[Path, ...], output: Path | None, style: str | None) -> None:
+    """Build BRIEFS (briefs/NAME.md files) into Word documents with real footnotes.
+
+    Every brief is checked in full before anything is written; a brief with a
+    problem writes nothing and leaves an earlier build of it untouched.
+    """
     from drafting.build import build as run_build
 
-    result = run_build(brief, output, style)
-    click.echo(
-        f"wrote {display_path(result.output)} ({result.footnotes} footnotes, "
-        f"{len(result.facts)} facts)"
-    )
+    if output and len(briefs) > 1:
+        raise click.UsageError("-o/--output goes with a single brief")
+    failed = False
+    for brief in briefs:
+        try:
+            result = run_build(brief, output, style)
+        except DraftingError as err:
+            report(err)
+            failed = True
+            continue
+        click.echo(f"wrote {display_path(result.output)} ({result.footnotes} footnotes, "
+                   f"{len(result.facts)} facts)")
+    if failed:
+        raise click.exceptions.Exit(1)
 
 
 main = cli

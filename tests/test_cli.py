@@ -178,3 +178,15 @@ def test_several_problems_are_reported_together(make_library) -> None:
     assert any("a.md:6: unknown source key '@nokey'" in line for line in lines)
     assert any("unknown fact 'gone'" in line for line in lines)
     assert any(f"test.md:{BODY + 4}: unknown source key '@other'" in line for line in lines)
+
+
+def test_several_briefs_build_and_a_bad_one_fails_alone(make_library) -> None:
+    good = make_library.brief("Fine [@grishin-2019].", name="good")
+    bad = make_library.brief("Broken [@nokey].", name="bad")
+    result = run("build", good, bad)
+    assert result.exit_code == 1
+    assert "wrote" in result.stdout and "good.docx" in result.stdout
+    assert "unknown source key '@nokey'" in result.stderr
+    assert (make_library.root / "build" / "good.docx").exists()
+    assert not (make_library.root / "build" / "bad.docx").exists()
+    assert run("build", good, bad, "-o", "x.docx").exit_code == 2
