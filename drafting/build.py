@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from drafting import word
-from drafting.assemble import Assembled, assemble, load_brief
+from drafting.assemble import Assembled, Brief, assemble, load_brief
 from drafting.errors import DraftingError, Location
 from drafting.library import Library, find_root, load_library
 from drafting.model import Note, NoteMark
 from drafting.resolve import resolve
-from drafting.style import Formatter, load_style
+from drafting.style import Formatter, Style, load_style
 
 DEFAULT_STYLE = "house"
 #: Front-matter fields that steer the build and are not template values.
@@ -63,6 +63,16 @@ def open_library(brief_path: Path, meta: dict[str, Any]) -> Library:
     return load_library(root, root / str(bib) if bib else None)
 
 
+def choose_style(name: str | None, brief: Brief, root: Path) -> Style:
+    """The style from the command line, else the brief's ``style``, else the default."""
+    try:
+        return load_style(name or str(brief.meta.get("style", DEFAULT_STYLE)), root)
+    except DraftingError as err:
+        if err.where is None and not name:
+            raise DraftingError(err.message, brief.where()) from None
+        raise
+
+
 def default_output(root: Path, brief_name: str) -> Path:
     """``build/NAME.docx`` in the library, creating ``build/``."""
     folder = root / "build"
@@ -75,7 +85,7 @@ def build(brief_path: Path, output: Path | None = None, style: str | None = None
     brief = load_brief(brief_path)
     library = open_library(brief_path, brief.meta)
     assembled = assemble(brief, library)
-    chosen = load_style(style or str(brief.meta.get("style", DEFAULT_STYLE)), library.root)
+    chosen = choose_style(style, brief, library.root)
     template = template_path(brief.meta, library.root, brief.where())
     context = {k: v for k, v in brief.meta.items() if k not in BUILD_FIELDS}
     filing = word.render_template(template, context, brief.where())

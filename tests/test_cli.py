@@ -116,6 +116,9 @@ def broken(make_library, case: str) -> tuple[Path, str]:
         return lib.brief(
             "Body."
         ), rf"sources\.bib:{BIB_END + 2}: .*uses @string 'ilo', which is not defined"
+    if case == "unknown style":
+        return (lib.brief("x", front="template: pre-hearing-brief\nstyle: fancy\n"),
+                r"test\.md:1: unknown style 'fancy'")
     if case == "note in note":
         return lib.brief("Text.^[Outer ^[inner] note.]"), r"footnote inside a footnote"
     raise AssertionError(case)
@@ -144,6 +147,7 @@ CASES = [
     "bib unclosed brace",
     "bib duplicate key",
     "bib undefined string",
+    "unknown style",
     "note in note",
 ]
 
