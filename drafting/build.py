@@ -14,7 +14,7 @@ from drafting import word
 from drafting.assemble import Assembled, Brief, assemble, load_brief
 from drafting.errors import DraftingError, Location
 from drafting.library import Library, find_root, load_library
-from drafting.model import Note, NoteMark
+from drafting.model import Inline, Note, NoteMark
 from drafting.resolve import resolve
 from drafting.style import Formatter, Style, load_style
 
@@ -80,21 +80,53 @@ def default_output(root: Path, brief_name: str) -> Path:
     return folder / f"{brief_name}.docx"
 
 
-def build(brief_path: Path, output: Path | None = None, style: str | None = None) -> BuildResult:
-    """Build ``brief_path`` into a .docx; returns where it went and what it holds."""
+@dataclass
+class Prepared:
+    """A brief gathered and checked, ready to be written: everything but the Word file."""
+
+    brief: Brief
+    library: Library
+    assembled: Assembled
+    style: Style
+    template: Path
+    context: dict[str, Any]
+
+
+def prepare(brief_path: Path, style: str | None = None) -> Prepared:
+    """Read and check everything a build needs; raises on the first kind of problem."""
     brief = load_brief(brief_path)
     library = open_library(brief_path, brief.meta)
     assembled = assemble(brief, library)
     chosen = choose_style(style, brief, library.root)
     template = template_path(brief.meta, library.root, brief.where())
     context = {k: v for k, v in brief.meta.items() if k not in BUILD_FIELDS}
-    filing = word.render_template(template, context, brief.where())
-    types = {key: source.type for key, source in library.sources.items()}
-    resolved = resolve(
-        notes_of(assembled), types, first_number=filing.notes_before + 1, no_supra=chosen.no_supra
-    )
-    formatter = Formatter(chosen, library.sources)
-    word.fill(filing, assembled.blocks, [formatter.note(note) for note in resolved])
-    out = output or default_output(library.root, brief.name)
+    return Prepared(brief, library, assembled, chosen, template, context)
+
+
+def format_notes(prepared: Prepared, first_number: int) -> list[list[Inline]]:
+    """Every footnote's content, short forms decided on the final order."""
+    types = {key: source.type for key, source in prepared.library.sources.items()}
+    resolved = resolve(notes_of(prepared.assembled), types, first_number=first_number,
+                       no_supra=prepared.style.no_supra)
+    formatter = Formatter(prepared.style, prepared.library.sources)
+    return [formatter.note(note) for note in resolved]
+
+
+def dry_run(brief_path: Path) -> int:
+    """Check that a brief would build, without the Word stack or writing anything.
+
+    Returns the number of footnotes it would have."""
+    prepared = prepare(brief_path)
+    word.check_template(prepared.template, prepared.context, prepared.brief.where())
+    return len(format_notes(prepared, 1))
+
+
+def build(brief_path: Path, output: Path | None = None, style: str | None = None) -> BuildResult:
+    """Build ``brief_path`` into a .docx; returns where it went and what it holds."""
+    prepared = prepare(brief_path, style)
+    filing = word.render_template(prepared.template, prepared.context, prepared.brief.where())
+    notes = format_notes(prepared, filing.notes_before + 1)
+    word.fill(filing, prepared.assembled.blocks, notes)
+    out = output or default_output(prepared.library.root, prepared.brief.name)
     word.save(filing, out)
-    return BuildResult(output=out, footnotes=len(resolved), facts=assembled.facts)
+    return BuildResult(output=out, footnotes=len(notes), facts=prepared.assembled.facts)

@@ -81,4 +81,50 @@ def build(briefs: tuple[Path, ...], output: Path | None, style: str | None) -> N
         raise click.exceptions.Exit(1)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]),
+              default="text", show_default=True, help="Output for people, scripts or CI.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Judge staleness as of this date (default: check.today, else today).")
+@click.option("--no-cache", is_flag=True, help="Re-read every file (ignore .drafting-cache/).")
+@click.option("--rules", "list_rules", is_flag=True, help="List the rules and exit.")
+def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: object,
+          no_cache: bool, list_rules: bool) -> None:
+    """Check the library (or PATHS): every claim has a source, every quote is in it.
+
+    Checks facts, sources.bib, briefs and templates; prints every problem as
+    path:line:col: severity: message [rule]. Exits 1 when errors remain (with
+    --strict, warnings too), 0 when clean.
+    """
+    import dataclasses
+    import json
+
+    from drafting.check import RULES, as_github, as_json, run_check, summary
+    from drafting.config import load_config
+    from drafting.library import find_root
+
+    if list_rules:
+        for rule in RULES.values():
+            click.echo(f"{rule.id:20} {rule.severity:8} {rule.summary}")
+        return
+    root = find_root(paths[0] if paths and paths[0].is_dir() else
+                     (paths[0].parent if paths else Path.cwd()))
+    config = load_config(root)
+    if today is not None:
+        config = dataclasses.replace(config, today=today.date())
+    problems = run_check(root, paths, config, use_cache=not no_cache)
+    if output_format == "json":
+        click.echo(json.dumps(as_json(problems), indent=2, ensure_ascii=False))
+    else:
+        for problem in problems:
+            click.echo(as_github(problem) if output_format == "github" else str(problem))
+        if output_format == "text":
+            click.echo(summary(problems))
+    failing = [p for p in problems if p.severity == "error" or strict]
+    if failing:
+        raise click.exceptions.Exit(1)
+
+
 main = cli

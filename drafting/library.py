@@ -40,27 +40,29 @@ def read_text(path: Path) -> str:
             raise DraftingError(
                 f"file is too large ({size // (1024 * 1024)} MB; the limit is "
                 f"{MAX_TEXT_BYTES // (1024 * 1024)} MB); split it into smaller files",
-                Location(path),
-            )
+                Location(path))
         data = path.read_bytes()
     except OSError as err:
         raise DraftingError(f"cannot read file: {err.strerror}", Location(path)) from None
+    return decode_text(data, path)
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """Bytes of a library file as text: UTF-8, no control characters, ``\n`` line ends."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise DraftingError(
             f"not UTF-8 text (byte 0x{data[err.start]:02x}); save the file as UTF-8",
-            Location(path, line),
-        ) from None
+            Location(path, line)) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise DraftingError(
             f"control character U+{ord(bad.group()):04X} in the text; delete it",
-            Location(path, line),
-        )
+            Location(path, line))
     return text
 
 
@@ -186,7 +188,13 @@ def load_library(root: Path, bibliography: Path | None = None) -> Library:
 
 def load_sources(path: Path) -> dict[str, Source]:
     """Parse a BibLaTeX file; every broken entry is an error with its line."""
-    text = read_text(path)
+    sources, errors = parse_sources(read_text(path), path)
+    raise_all(errors)
+    return sources
+
+
+def parse_sources(text: str, path: Path) -> tuple[dict[str, Source], list[DraftingError]]:
+    """Parse BibLaTeX text: the entries it could read, and an error for each it could not."""
     parsed = bibtexparser.parse_string(text, parse_stack=[])
     errors = [failed_block_error(block, path) for block in parsed.failed_blocks]
     strings = {s.key.lower() for s in parsed.strings}
@@ -194,26 +202,18 @@ def load_sources(path: Path) -> dict[str, Source]:
         for fld in entry.fields:
             value = str(fld.value).strip()
             if BARE_WORD.match(value) and value.lower() not in strings and not value.isdigit():
-                errors.append(
-                    DraftingError(
-                        f"@{entry.entry_type}{{{entry.key}}}: field '{fld.key}' uses @string "
-                        f"'{value}', which is not defined; put the value in braces",
-                        Location(path, entry.start_line + 1),
-                    )
-                )
-    raise_all(errors)
+                errors.append(DraftingError(
+                    f"@{entry.entry_type}{{{entry.key}}}: field '{fld.key}' uses @string "
+                    f"'{value}', which is not defined; put the value in braces",
+                    Location(path, entry.start_line + 1)))
     ResolveStringReferencesMiddleware(True).transform(parsed)
     RemoveEnclosingMiddleware(True).transform(parsed)
     sources: dict[str, Source] = {}
     for entry in parsed.entries:
         fields = {f.key.lower(): decode_field(f.key.lower(), str(f.value)) for f in entry.fields}
-        sources[entry.key] = Source(
-            key=entry.key,
-            type=entry.entry_type.lower(),
-            fields=fields,
-            where=Location(path, entry.start_line + 1),
-        )
-    return sources
+        sources[entry.key] = Source(key=entry.key, type=entry.entry_type.lower(), fields=fields,
+                                    where=Location(path, entry.start_line + 1))
+    return sources, errors
 
 
 def failed_block_error(block: Any, path: Path) -> DraftingError:

@@ -15,10 +15,11 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.smartquotes import process_inlines
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 
 from drafting.citations import find_unclosed, looks_like_citation, parse_citation
 from drafting.errors import DraftingError, Location
-from drafting.model import Block, Citation, Inline, LineBreak, Note, NoteMark, Span
+from drafting.model import Block, Citation, Inline, LineBreak, Note, NoteMark, SoftBreak, Span
 
 #: Inline HTML tags we understand, and the mark each sets.
 HTML_MARKS = {
@@ -36,6 +37,14 @@ HTML_MARKS = {
 HTML_TAG = re.compile(r"^<(/?)([a-zA-Z]+)\s*/?>$")
 MARK_TOKENS = {"em": "italic", "strong": "bold", "s": "strike"}
 NOTE_PUNCTUATION = ".,;:!?"
+#: Classes that mark text as the writer's own (``[...]{.argument}``, ``{.argument}`` before
+#: a paragraph): claims there need no source.
+ARGUMENT_CLASSES = {"argument", "own-knowledge"}
+
+
+def is_argument(token: Token) -> bool:
+    """Whether a token carries one of the argument classes."""
+    return bool(set(str(token.attrGet("class") or "").split()) & ARGUMENT_CLASSES)
 
 
 def _closing_bracket(src: str, start: int, end: int) -> int:
@@ -113,6 +122,7 @@ def note_smartquotes(state: StateCore) -> None:
 def parser() -> MarkdownIt:
     """The shared markdown-it parser: CommonMark, inline HTML, curly quotes, our rules."""
     md = MarkdownIt("commonmark", {"typographer": True, "html": True}).enable("smartquotes")
+    md.use(attrs_plugin, spans=True).use(attrs_block_plugin)
     md.inline.ruler.before("link", "citation", citation_rule)
     md.inline.ruler.before("link", "inline_note", inline_note_rule)
     md.core.ruler.after("smartquotes", "note_smartquotes", note_smartquotes)
@@ -135,7 +145,12 @@ class _Converter:
         """Convert a block token stream."""
         out: list[Block] = []
         quote_depth, lists, kind, level = 0, [], "para", 0
+        argument: list[bool] = []  # one entry per open container
         for tok in tokens:
+            if tok.nesting == 1:
+                argument.append(is_argument(tok) or bool(argument and argument[-1]))
+            elif tok.nesting == -1 and argument:
+                argument.pop()
             if tok.type == "blockquote_open":
                 quote_depth += 1
             elif tok.type == "blockquote_close":
@@ -147,22 +162,18 @@ class _Converter:
             elif tok.type == "heading_open":
                 kind, level = "heading", int(tok.tag[1:])
             elif tok.type == "inline":
-                block_kind = (
-                    kind
-                    if kind == "heading"
-                    else (lists[-1] if lists else "quote" if quote_depth else "para")
-                )
+                block_kind = kind if kind == "heading" else (
+                    lists[-1] if lists else "quote" if quote_depth else "para")
                 inlines = self.inlines(tok, env)
-                out.append(
-                    Block(
-                        block_kind,
-                        tuple(place_note_marks(inlines)),
-                        level if kind == "heading" else len(lists),
-                    )
-                )
+                out.append(Block(block_kind, tuple(place_note_marks(inlines)),
+                                 level if kind == "heading" else len(lists),
+                                 argument=bool(argument and argument[-1]),
+                                 line=self.at(tok.map[0] if tok.map else 0).line or 0))
                 kind, level = "para", 0
             elif tok.type in ("code_block", "fence", "html_block"):
                 text = tok.content.rstrip("\n")
+                if tok.type == "html_block" and text.lstrip().startswith("<!--"):
+                    continue
                 code = tok.type != "html_block"
                 out.append(Block("quote" if quote_depth else "para", (Span(text, code=code),)))
         for _offset, message in env.get("problems", []):
@@ -181,15 +192,21 @@ class _Converter:
         out: list[Inline] = []
         marks: dict[str, int] = {}
         link: list[str] = []
+        spans: list[bool] = []  # open [...]{.class} spans: whether each marks argument
         for tok in tokens:
             t = tok.type
-            if t == "text":
+            if t == "span_open":
+                spans.append(is_argument(tok))
+                marks["argument"] = marks.get("argument", 0) + spans[-1]
+            elif t == "span_close" and spans:
+                marks["argument"] -= spans.pop()
+            elif t == "text":
                 self.check_unclosed(tok.content, content, line0)
                 out.append(self.span(tok.content, marks, link))
             elif t == "code_inline":
                 out.append(self.span(tok.content, marks, link, code=True))
-            elif t in ("softbreak",):
-                out.append(self.span(" ", marks, link))
+            elif t == "softbreak":
+                out.append(SoftBreak())
             elif t == "hardbreak":
                 out.append(LineBreak())
             elif t.endswith("_open") and t[:-5] in MARK_TOKENS:
@@ -237,6 +254,8 @@ class _Converter:
         """Inline HTML: known formatting tags set marks; anything else is literal text."""
         match = HTML_TAG.match(raw.strip())
         name = match[2].lower() if match else ""
+        if raw.startswith("<!--"):
+            return  # a comment: not part of the text
         if name == "br":
             out.append(LineBreak())
         elif name in HTML_MARKS:
@@ -260,6 +279,7 @@ class _Converter:
             smallcaps="smallcaps" in on,
             link=link[-1] if link else None,
             code=code,
+            argument="argument" in on,
         )
 
 
@@ -279,6 +299,8 @@ def place_note_marks(inlines: list[Inline]) -> list[Inline]:
     for i, item in enumerate(out):
         if not isinstance(item, NoteMark):
             continue
+        if i > 0 and isinstance(out[i - 1], SoftBreak):
+            out[i - 1] = Span("")
         if i > 0 and isinstance(out[i - 1], Span):
             out[i - 1] = out[i - 1].styled(text=out[i - 1].text.rstrip(" "))
         j = i + 1

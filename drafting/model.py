@@ -23,6 +23,7 @@ class Span:
     smallcaps: bool = False
     link: str | None = None
     code: bool = False
+    argument: bool = False  # marked as the writer's own words: no source needed
 
     def styled(self, **marks: Any) -> Span:
         """A copy with other marks."""
@@ -32,6 +33,11 @@ class Span:
 @dataclass(frozen=True)
 class LineBreak:
     """A hard line break inside a paragraph."""
+
+
+@dataclass(frozen=True)
+class SoftBreak:
+    """A line end in the source inside a paragraph: a space in the output."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ class Citation:
     where: Location = field(default_factory=Location, compare=False)
 
 
-Inline = Union[Span, LineBreak, Citation, "NoteMark"]
+Inline = Union[Span, LineBreak, SoftBreak, Citation, "NoteMark"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,8 @@ class Block:
     kind: str
     inlines: tuple[Inline, ...]
     level: int = 0
+    argument: bool = False  # the whole block is marked {.argument}
+    line: int = 0  # 1-based line in its file, 0 when unknown
 
 
 @dataclass

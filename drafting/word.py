@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -17,21 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docx.enum.style import WD_STYLE_TYPE
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-from docx.shared import Pt, RGBColor
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from drafting.errors import DraftingError, Location
-from drafting.model import Block, Inline, LineBreak, NoteMark, Span
+from drafting.model import Block, Inline, LineBreak, NoteMark, SoftBreak, Span
+
+# python-docx and docxtpl are imported inside the functions that write Word files, so
+# commands that only read the library (check, fact, source) start fast.
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+HYPERLINK_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 BODY_MARKER = "DRAFTING-BODY-PLACEHOLDER"
 SPECIAL_NOTES = {"separator", "continuationSeparator", "continuationNotice"}
@@ -119,7 +118,7 @@ def check_template_file(path: Path) -> None:
 class Filing:
     """A rendered template waiting for its body and footnotes."""
 
-    template: DocxTemplate
+    template: Any  # a rendered docxtpl.DocxTemplate
     path: Path
     marker: Any  # the w:p element holding {{ body }}
     notes_before: int  # footnotes the template has before the body
@@ -131,6 +130,8 @@ class Filing:
 
 def render_template(path: Path, context: dict[str, Any], brief: Location) -> Filing:
     """Render a .docx template's fields; find the ``{{ body }}`` paragraph."""
+    from docxtpl import DocxTemplate
+
     check_template_file(path)
     try:
         template = DocxTemplate(str(path))
@@ -178,6 +179,43 @@ def render_template(path: Path, context: dict[str, Any], brief: Location) -> Fil
     return Filing(template=template, path=path, marker=marker, notes_before=before)
 
 
+DOCXTPL_PREFIXES = re.compile(r"(\{[{%])(?:p|r|tr|tc)\s")
+
+
+def template_source(path: Path) -> str:
+    """The Jinja source of a template's body: its paragraphs' text, one per line."""
+    with zipfile.ZipFile(path) as archive:
+        body = etree.fromstring(archive.read("word/document.xml"))
+    lines = [text_of(p) for p in body.iter(w("p"))]
+    return DOCXTPL_PREFIXES.sub(r"\1 ", "\n".join(lines))
+
+
+def check_template(path: Path, context: dict[str, Any], brief: Location) -> None:
+    """Check a template without the Word stack: a sound .docx, valid Jinja, fields defined,
+    and one ``{{ body }}`` paragraph."""
+    check_template_file(path)
+    try:
+        source = template_source(path)
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as err:
+        raise DraftingError(f"template is a damaged .docx ({err}); save it again from Word",
+                            Location(path)) from None
+    env = template_environment()
+    try:
+        rendered = env.from_string(source).render({**context, "body": BODY_MARKER})
+    except UndefinedError as err:
+        raise DraftingError(
+            f"template {path.name} uses {err.message.replace(' is undefined', '')}, "
+            "which the front matter does not define; add it", brief) from None
+    except TemplateSyntaxError as err:
+        raise DraftingError(f"Jinja syntax error in the template: {err.message}",
+                            Location(path)) from None
+    except TemplateError as err:
+        raise DraftingError(f"template error: {err}", Location(path)) from None
+    if sum(line.strip() == BODY_MARKER for line in rendered.splitlines()) != 1:
+        raise DraftingError("template needs exactly one paragraph holding only {{ body }}",
+                            Location(path))
+
+
 def text_of(paragraph: Any) -> str:
     """The plain text of a ``w:p``."""
     return "".join(t.text or "" for t in paragraph.iter(w("t")))
@@ -196,7 +234,7 @@ class _Styles:
     def find(self, names: Iterable[str]) -> str | None:
         return next((self.ids[n.lower()] for n in names if n.lower() in self.ids), None)
 
-    def ensure(self, name: str, kind: WD_STYLE_TYPE, setup: Callable[[Any], None]) -> str:
+    def ensure(self, name: str, kind: Any, setup: Callable[[Any], None]) -> str:
         found = self.find([name, name.replace(" ", "")])
         if found:
             return found
@@ -206,6 +244,9 @@ class _Styles:
         return style.style_id
 
     def footnote_text(self) -> str:
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.shared import Pt
+
         def setup(style: Any) -> None:
             style.base_style = self.document.styles["Normal"]
             style.font.size = Pt(10)
@@ -214,12 +255,17 @@ class _Styles:
         return self.ensure("Footnote Text", WD_STYLE_TYPE.PARAGRAPH, setup)
 
     def footnote_reference(self) -> str:
+        from docx.enum.style import WD_STYLE_TYPE
+
         def setup(style: Any) -> None:
             style.font.superscript = True
 
         return self.ensure("Footnote Reference", WD_STYLE_TYPE.CHARACTER, setup)
 
     def hyperlink(self) -> str:
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.shared import RGBColor
+
         def setup(style: Any) -> None:
             style.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
             style.font.underline = True
@@ -227,8 +273,12 @@ class _Styles:
         return self.ensure("Hyperlink", WD_STYLE_TYPE.CHARACTER, setup)
 
 
-def footnotes_part(document: Any) -> Part:
+def footnotes_part(document: Any) -> Any:
     """The document's footnotes part, created with its two separators if missing."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
     for rel in document.part.rels.values():
         if not rel.is_external and rel.reltype == RT.FOOTNOTES:
             return rel.target_part
@@ -293,13 +343,15 @@ class _Writer:
                 self.span(parent, item, part)
             elif isinstance(item, LineBreak):
                 etree.SubElement(etree.SubElement(parent, w("r")), w("br"))
+            elif isinstance(item, SoftBreak):
+                add_text(etree.SubElement(parent, w("r")), " ")
             elif isinstance(item, NoteMark) and note_iter is not None:
                 self.footnote(parent, next(note_iter))
 
     def span(self, parent: Any, span: Span, part: Any) -> None:
         """One run, inside a hyperlink when the span is a link."""
         if span.link:
-            rid = part.relate_to(span.link, RT.HYPERLINK, is_external=True)
+            rid = part.relate_to(span.link, HYPERLINK_RT, is_external=True)
             parent = etree.SubElement(parent, w("hyperlink"))
             parent.set(f"{{{R_NS}}}id", rid)
         run = etree.SubElement(parent, w("r"))

@@ -1,0 +1,564 @@
+"""``drafting check``: every claim has a source, and every quote is really in it.
+
+The library is read once. Each fact and brief is analysed on its own (and cached by
+content hash); then the rules that need the whole library run over those results:
+keys, fact ids, unused and incomplete sources, quotes against archives, stale facts,
+and whether every brief would build. Each problem is one line
+``path:line:col: severity: message [rule-id]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from drafting.assemble import fact_calls
+from drafting.cache import Cache, digest
+from drafting.claims import analyse, has_citation
+from drafting.config import CheckConfig, as_date, load_config
+from drafting.errors import DraftingError, Location, display_path
+from drafting.library import FACT_ID, decode_text, parse_sources, scan_facts, split_front_matter
+from drafting.markdown import citations_in, parse_blocks
+from drafting.model import Block, NoteMark, Source
+from drafting.style import parse_date
+
+CHECK_VERSION = "1"
+ERROR, WARNING = "error", "warning"
+PSEUDO_FACT_KEY = "fact:"
+MIN_PROSE_WORDS = 25
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: its id, default severity and what it asks of the library."""
+
+    id: str
+    severity: str
+    summary: str
+
+
+RULES = {r.id: r for r in [
+    Rule("file", ERROR, "Library files are readable UTF-8 text without control characters."),
+    Rule("front-matter", ERROR, "Facts and briefs start with valid YAML front matter between "
+         "'---' lines; a brief names its template."),
+    Rule("citation-syntax", ERROR, "Citations are well formed: [@key], [see @key, 5], "
+         "[@a; @b], known signals, closed brackets."),
+    Rule("fact-empty", ERROR, "A fact has text below its front matter."),
+    Rule("fact-uncited", ERROR, "A fact cites at least one source."),
+    Rule("fact-metadata", WARNING, "A fact has a title, a tags list and an as_of date."),
+    Rule("uncited-claim", ERROR, "A sentence that quotes four words or more, or states a "
+         "number, date or percentage, has a citation after it in its paragraph (or is "
+         "marked {.argument})."),
+    Rule("uncited-paragraph", WARNING, "A brief's prose paragraph of 25 words or more cites "
+         "something, or is marked as the brief's own argument with {.argument}."),
+    Rule("unknown-key", ERROR, "Every cited key is in sources.bib."),
+    Rule("unknown-fact", ERROR, "Every fact a brief uses, or a superseded_by names, exists."),
+    Rule("duplicate-fact", ERROR, "Fact ids (file names) are unique across snippets/."),
+    Rule("bib-syntax", ERROR, "Every BibTeX entry parses; keys are unique; @strings are "
+         "defined."),
+    Rule("unused-source", WARNING, "Every source is cited by some fact or brief."),
+    Rule("missing-field", ERROR, "A source has the fields its type needs in the style "
+         "(e.g. report: title, author or institution, date, url or institution)."),
+    Rule("bad-url", ERROR, "A url is a full http(s) address without spaces."),
+    Rule("bad-date", ERROR, "Dates are ISO 8601: 2019, 2019-07, 2019-07-15, or a range a/b."),
+    Rule("archive-missing", ERROR, "A source's `file` (its archived copy) exists."),
+    Rule("quote-mismatch", ERROR, "A quote cited to a source with an archived copy appears in "
+         "that copy (after normalising quotes, dashes, spaces and ellipses)."),
+    Rule("quote-unverifiable", WARNING, "A quote is cited to a source with no archived copy, "
+         "so it cannot be checked."),
+    Rule("quote-no-pin", WARNING, "A quote's citation gives a pinpoint (page, ¶, §)."),
+    Rule("stale-fact", WARNING, "A fact's as_of is within check.stale_after_days."),
+    Rule("superseded-fact", WARNING, "A fact marked superseded_by is not used any more."),
+    Rule("stale-use", WARNING, "A brief does not use facts that were stale or superseded by "
+         "its filing date."),
+    Rule("brief-build", ERROR, "Every brief renders: template found and sound, Jinja valid, "
+         "all fields, facts and keys resolve."),
+]}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding, at a place in a file."""
+
+    path: str
+    line: int
+    col: int
+    severity: str
+    message: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]"
+
+
+def found(rule: str, path: Path | str, line: int | None, message: str, col: int | None = None,
+          severity: str | None = None) -> list[Any]:
+    """A problem as cacheable data: [rule, path, line, col, message, severity]."""
+    return [rule, str(path), line or 1, col or 1, message, severity or RULES[rule].severity]
+
+
+def from_error(rule: str, err: DraftingError, path: Path) -> list[Any]:
+    """A problem from a DraftingError (its own location when it has one)."""
+    where = err.where or Location(path)
+    return found(rule, where.path or path, where.line, err.message, where.col)
+
+
+# ---------------------------------------------------------------- per file (cached)
+
+def replace_jinja(body: str) -> str:
+    """A brief body with its Jinja taken out for analysis: ``{{ fact("x") }}`` becomes a
+    pseudo-citation (the fact is checked on its own), other tags plain words."""
+    def fact(match: re.Match[str]) -> str:
+        return f"[@{PSEUDO_FACT_KEY}{match[1]}]"
+
+    body = re.sub(r"\{\{-?\s*fact\(\s*[\"']([^\"']+)[\"']\s*\)\s*-?\}\}", fact, body)
+    body = re.sub(r"\{\{.*?\}\}", "value", body, flags=re.S)
+    return re.sub(r"\{%.*?%\}", lambda m: "\n" * m[0].count("\n"), body, flags=re.S)
+
+
+def parse_markdown(text: str, path: Path, line: int, report: dict[str, Any]) -> list[Block]:
+    """Parse Markdown, turning citation errors into problems."""
+    try:
+        return parse_blocks(text, Location(path, line))
+    except DraftingError as err:
+        for one in getattr(err, "errors", [err]):
+            report["problems"].append(from_error("citation-syntax", one, path))
+        return []
+
+
+def record_text(blocks: list[Block], report: dict[str, Any], path: Path) -> None:
+    """Citations, claims and quotes of parsed Markdown into a report."""
+    for citation in citations_in(blocks):
+        for item in citation.items:
+            report["cites"].append([item.key, citation.where.line or 1])
+    claims, quotes = analyse(blocks)
+    for claim in claims:
+        what = "quotes a passage" if claim.kind == "quote" else "states a figure or date"
+        report["problems"].append(found(
+            "uncited-claim", path, claim.line,
+            f"'{claim.excerpt}' {what} with no citation after it; cite a source or mark it "
+            "[...]{.argument}", claim.col))
+    for quote in quotes:
+        items = [[i.key, i.pin] for i in quote.citation.items] if quote.citation else None
+        report["quotes"].append([quote.text, quote.line, quote.col, items])
+
+
+def new_report(kind: str) -> dict[str, Any]:
+    return {"kind": kind, "problems": [], "meta": {}, "cites": [], "quotes": [], "facts": []}
+
+
+def analyse_fact(path: Path, data: bytes) -> dict[str, Any]:
+    """Everything ``check`` needs to know about one fact file."""
+    report = new_report("fact")
+    try:
+        meta, body, line = split_front_matter(decode_text(data, path), path)
+    except DraftingError as err:
+        rule = "file" if "UTF-8" in err.message or "control" in err.message else "front-matter"
+        report["problems"].append(from_error(rule, err, path))
+        return report
+    report["meta"] = fact_meta(meta, path, report)
+    if not body.strip():
+        report["problems"].append(found("fact-empty", path, line, "the fact has no text; "
+                                        "write it below the front matter"))
+        return report
+    blocks = parse_markdown(body, path, line, report)
+    if blocks and not has_citation(blocks) and not report["problems"]:
+        report["problems"].append(found("fact-uncited", path, line, "the fact cites no "
+                                        "source; add a citation such as [@key, 12]"))
+    record_text(blocks, report, path)
+    return report
+
+
+def fact_meta(meta: dict[str, Any], path: Path, report: dict[str, Any]) -> dict[str, Any]:
+    """The front-matter fields check uses, with warnings for missing ones."""
+    out: dict[str, Any] = {}
+    if not str(meta.get("title") or "").strip():
+        report["problems"].append(found("fact-metadata", path, 2, "the fact has no title; "
+                                        "add 'title: ...' to its front matter"))
+    if "tags" in meta and not isinstance(meta["tags"], list):
+        report["problems"].append(found("fact-metadata", path, 2, "tags must be a list: "
+                                        "tags: [ilo, strikes]"))
+    as_of = as_date(meta.get("as_of")) if meta.get("as_of") is not None else None
+    if as_of is None:
+        report["problems"].append(found("fact-metadata", path, 2, "the fact has no valid "
+                                        "as_of date; add 'as_of: 2020-01-17'"))
+    out["as_of"] = as_of.isoformat() if as_of else None
+    if meta.get("superseded_by"):
+        out["superseded_by"] = str(meta["superseded_by"])
+    return out
+
+
+def analyse_brief(path: Path, data: bytes) -> dict[str, Any]:
+    """Everything ``check`` needs to know about one brief file (its own text)."""
+    report = new_report("brief")
+    try:
+        meta, body, line = split_front_matter(decode_text(data, path), path)
+    except DraftingError as err:
+        report["problems"].append(from_error("front-matter", err, path))
+        return report
+    if "template" not in meta:
+        report["problems"].append(found("front-matter", path, 2, "the front matter names no "
+                                        "'template'; add e.g. 'template: pre-hearing-brief'"))
+    filed = as_date(meta.get("filing_date"))
+    report["meta"] = {"filing_date": filed.isoformat() if filed else None}
+    try:
+        report["facts"] = [[f, line + n - 1] for f, n in fact_calls(body)]
+    except Exception as err:  # a Jinja syntax error  # noqa: BLE001
+        lineno = getattr(err, "lineno", 1) or 1
+        report["problems"].append(found("brief-build", path, line + lineno - 1,
+                                        f"Jinja syntax error: {getattr(err, 'message', err)}"))
+    blocks = parse_markdown(replace_jinja(body), path, line, report)
+    record_text(blocks, report, path)
+    report["cites"] = [c for c in report["cites"] if not c[0].startswith(PSEUDO_FACT_KEY)]
+    for block in blocks:
+        if block.kind in ("heading",) or block.argument:
+            continue
+        words = " ".join(i.text for i in block.inlines if hasattr(i, "text")).split()
+        cited = any(isinstance(i, NoteMark) for i in block.inlines)
+        if not cited and len(words) >= MIN_PROSE_WORDS:
+            report["problems"].append(found(
+                "uncited-paragraph", path, block.line,
+                f"paragraph '{' '.join(words[:8])}…' asserts facts with no citation; cite a "
+                "source, or put {.argument} on the line before it if it is the brief's own"))
+    return report
+
+
+# ---------------------------------------------------------------- whole library
+
+@dataclass
+class Library:
+    """What check read: the per-file reports and the sources."""
+
+    root: Path
+    facts: dict[Path, dict[str, Any]] = field(default_factory=dict)
+    briefs: dict[Path, dict[str, Any]] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    bib: Path | None = None
+    problems: list[list[Any]] = field(default_factory=list)
+
+
+def read_reports(paths: Iterable[Path], kind: str, cache: Cache) -> dict[Path, dict]:
+    """Analyse files (or take their results from the cache)."""
+    analyse_one = analyse_fact if kind == "fact" else analyse_brief
+    reports = {}
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            report = new_report(kind)
+            report["problems"].append(found("file", path, 1, f"cannot read: {err.strerror}"))
+            reports[path] = report
+            continue
+        key = digest(data, kind, str(path))
+        report = cache.get(key)
+        if report is None:
+            report = analyse_one(path, data)
+            cache.put(key, report)
+        reports[path] = report
+    return reports
+
+
+def read_sources(bib: Path, cache: Cache) -> tuple[dict[str, Source], list[list[Any]]]:
+    """Parse sources.bib (cached by content)."""
+    try:
+        data = bib.read_bytes()
+        text = decode_text(data, bib)
+    except (OSError, DraftingError) as err:
+        message = err.message if isinstance(err, DraftingError) else str(err)
+        return {}, [found("file", bib, getattr(getattr(err, "where", None), "line", 1), message)]
+    key = digest(data, "bib")
+    cached = cache.get(key)
+    if cached is None:
+        sources, errors = parse_sources(text, bib)
+        cached = {"sources": [[s.key, s.type, s.fields, s.where.line] for s in sources.values()],
+                  "problems": [from_error("bib-syntax", e, bib) for e in errors]}
+        cache.put(key, cached)
+    sources = {k: Source(k, t, f, Location(bib, line)) for k, t, f, line in cached["sources"]}
+    return sources, cached["problems"]
+
+
+def load(root: Path, cache: Cache) -> Library:
+    """Read the whole library."""
+    lib = Library(root=root)
+    fact_paths = scan_facts(root / "snippets")
+    for fact_id, paths in fact_paths.items():
+        if len(paths) > 1:
+            for path in paths:
+                others = ", ".join(display_path(p) for p in paths if p != path)
+                lib.problems.append(found("duplicate-fact", path, 1, f"fact id '{fact_id}' is "
+                                          f"also used by {others}; rename one of them"))
+        if not FACT_ID.match(fact_id):
+            for path in paths:
+                lib.problems.append(found("front-matter", path, 1, f"'{fact_id}' is not a "
+                                          "usable fact id; use letters, digits, '-' and '_'"))
+    lib.facts = read_reports([p for ps in fact_paths.values() for p in ps], "fact", cache)
+    lib.briefs = read_reports(sorted((root / "briefs").glob("*.md")), "brief", cache)
+    bib = root / "sources.bib"
+    if bib.is_file():
+        lib.bib = bib
+        lib.sources, problems = read_sources(bib, cache)
+        lib.problems.extend(problems)
+    return lib
+
+
+def fact_ids(lib: Library) -> dict[str, Path]:
+    return {path.stem: path for path in lib.facts}
+
+
+def check_references(lib: Library) -> list[list[Any]]:
+    """Unknown keys and fact ids, and sources no one cites."""
+    out = []
+    cited: set[str] = set()
+    known_facts = fact_ids(lib)
+    for path, report in [*lib.facts.items(), *lib.briefs.items()]:
+        for key, line in report["cites"]:
+            cited.add(key)
+            if key not in lib.sources:
+                out.append(found("unknown-key", path, line, f"unknown source key '@{key}'"
+                                 f"{suggestion(key, lib.sources)}; add it to sources.bib"))
+        for fact_id, line in report["facts"]:
+            if fact_id not in known_facts:
+                out.append(found("unknown-fact", path, line, f"unknown fact '{fact_id}'"
+                                 f"{suggestion(fact_id, known_facts)}"))
+        successor = report["meta"].get("superseded_by")
+        if successor and successor not in known_facts:
+            out.append(found("unknown-fact", path, 2, f"superseded_by names unknown fact "
+                             f"'{successor}'{suggestion(successor, known_facts)}"))
+    for key, source in lib.sources.items():
+        if key not in cited:
+            out.append(found("unused-source", lib.bib or "sources.bib", source.where.line,
+                             f"source '{key}' is not cited by any fact or brief"))
+    return out
+
+
+def suggestion(name: str, known: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.7)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def check_sources(lib: Library, required: dict[str, list]) -> list[list[Any]]:
+    """Source completeness: required fields, URLs, dates, archived copies."""
+    from drafting.quotes import archive_path
+
+    out = []
+    bib = lib.bib or Path("sources.bib")
+    for key, source in lib.sources.items():
+        line = source.where.line
+        for need in required.get(source.type, required.get("default", [])):
+            options = need if isinstance(need, list) else [need]
+            if not any(str(source.fields.get(o, "")).strip() for o in options):
+                wanted = " or ".join(options)
+                out.append(found("missing-field", bib, line, f"@{source.type}{{{key}}} needs "
+                                 f"{wanted}"))
+        url = source.fields.get("url")
+        if url and not good_url(url):
+            out.append(found("bad-url", bib, line, f"{key}: url '{url}' is not a full "
+                             "http(s) address"))
+        for name in ("date", "urldate", "eventdate", "origdate"):
+            value = source.fields.get(name)
+            if value and not all(parse_date(v) for v in value.split("/")):
+                out.append(found("bad-date", bib, line, f"{key}: {name} '{value}' is not an "
+                                 "ISO date like 2019-07-15"))
+        year = source.fields.get("year")
+        if year and not re.fullmatch(r"\d{4}", year.strip()):
+            out.append(found("bad-date", bib, line, f"{key}: year '{year}' is not a year"))
+        if source.fields.get("file"):
+            path = archive_path(source.fields["file"], lib.root)
+            if not path.is_file():
+                out.append(found("archive-missing", bib, line, f"{key}: archived copy "
+                                 f"'{source.fields['file']}' not found"))
+    return out
+
+
+def good_url(url: str) -> bool:
+    """A full web address: http(s) scheme, a host with a dot, no spaces."""
+    parts = urlparse(url)
+    return parts.scheme in ("http", "https") and "." in parts.netloc and not re.search(r"\s", url)
+
+
+def check_quotes(lib: Library, cache: Cache) -> list[list[Any]]:
+    """Every quote against the archived copies of the sources it is cited to."""
+    from drafting.quotes import archive_path, find_in, read_archive
+
+    out = []
+    archives: dict[str, tuple[str, str] | None] = {}
+
+    def archive(key: str) -> tuple[str, str] | None:
+        if key not in archives:
+            source = lib.sources.get(key)
+            path = archive_path(source.fields["file"], lib.root) if source and \
+                source.fields.get("file") else None
+            if path is None or not path.is_file():
+                archives[key] = None
+            else:
+                text = read_archive(path, source.where)
+                archives[key] = (digest(text.encode(), "archive"), text)
+        return archives[key]
+
+    for path, report in [*lib.facts.items(), *lib.briefs.items()]:
+        for text, line, col, items in report["quotes"]:
+            keys = [k for k, _ in items or [] if k in lib.sources]
+            if not keys:
+                continue
+            pinned = any(pin for k, pin in items if k in lib.sources)
+            copies = [(k, archive(k)) for k in keys]
+            copies = [(k, a) for k, a in copies if a is not None]
+            if not copies:  # one line per quote: the missing pinpoint goes in it too
+                out.append(found("quote-unverifiable", path, line, f"quote '{short(text)}' is "
+                                 f"cited to {', '.join(keys)}, which has no archived copy "
+                                 "(a `file` field) to check it against"
+                                 + ("" if pinned else "; its citation also has no pinpoint"),
+                                 col))
+                continue
+            if not pinned and not unpaged(lib.sources[keys[0]]):
+                out.append(found("quote-no-pin", path, line, f"quote '{short(text)}' is cited "
+                                 "without a pinpoint; add the page or paragraph: [@key, 12]",
+                                 col))
+            verdicts = []
+            for key, (sha, archived) in copies:
+                cache_key = digest(text.encode(), sha, "quote")
+                verdict = cache.get(cache_key)
+                if verdict is None:
+                    verdict = asdict(find_in(text, archived))
+                    cache.put(cache_key, verdict)
+                verdicts.append((key, verdict))
+            if any(v["found"] for _, v in verdicts):
+                continue
+            key, best = max(verdicts, key=lambda kv: kv[1]["score"])
+            detail = (f"; closest passage ({best['score']:.0f}% alike): '{short(best['closest'])}'"
+                      f"; {best['difference']}") if best["closest"] else \
+                "; nothing like it is in the archived copy"
+            out.append(found("quote-mismatch", path, line, f"quote '{short(text)}' is not in "
+                             f"the archived copy of {key}{detail}", col))
+    return out
+
+
+def unpaged(source: Source) -> bool:
+    """Web pages, and entries with ``pagination = {none}``, have no pinpoints to give."""
+    return source.type == "online" or source.fields.get("pagination", "").lower() == "none"
+
+
+def short(text: str, size: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def check_staleness(lib: Library, config: CheckConfig) -> list[list[Any]]:
+    """Stale and superseded facts, and briefs that use them as of their filing date."""
+    out = []
+    today = config.reference_date()
+    limit = dt.timedelta(days=config.stale_after_days)
+    ids = fact_ids(lib)
+    meta = {path.stem: report["meta"] for path, report in lib.facts.items()}
+    for fact_id, path in ids.items():
+        info = meta[fact_id]
+        as_of = as_date(info.get("as_of")) if info.get("as_of") else None
+        if as_of and today - as_of > limit:
+            out.append(found("stale-fact", path, 2, f"as_of {as_of} is more than "
+                             f"{config.stale_after_days} days before {today}; re-check it "
+                             "and update as_of, or mark it superseded_by a newer fact"))
+        if info.get("superseded_by"):
+            out.append(found("superseded-fact", path, 2, f"superseded by "
+                             f"'{info['superseded_by']}'; use that fact instead"))
+    for path, report in lib.briefs.items():
+        filed = as_date(report["meta"].get("filing_date")) or today
+        for fact_id, line in report["facts"]:
+            info = meta.get(fact_id)
+            if info is None:
+                continue
+            as_of = as_date(info.get("as_of")) if info.get("as_of") else None
+            successor = info.get("superseded_by")
+            newer = as_date(meta.get(successor, {}).get("as_of") or "") if successor else None
+            if successor and (newer is None or newer <= filed):
+                out.append(found("stale-use", path, line, f"uses fact '{fact_id}', superseded "
+                                 f"by '{successor}'"))
+            elif as_of and filed - as_of > limit:
+                out.append(found("stale-use", path, line, f"uses fact '{fact_id}' (as_of "
+                                 f"{as_of}), stale by {filed}"))
+    return out
+
+
+def check_builds(lib: Library, failing: set[str]) -> list[list[Any]]:
+    """Render every brief that has no other errors, without writing anything."""
+    from drafting.build import dry_run
+
+    out = []
+    ids = fact_ids(lib)
+    for path, report in lib.briefs.items():
+        parts = [path, *(ids[f] for f, _ in report["facts"] if f in ids)]
+        if any(str(part) in failing for part in parts):
+            continue  # its problems are reported already
+        try:
+            dry_run(path)
+        except DraftingError as err:
+            for one in getattr(err, "errors", [err]):
+                out.append(from_error("brief-build", one, path))
+    return out
+
+
+def required_fields(config: CheckConfig, root: Path) -> dict[str, list]:
+    from drafting.style import load_style
+
+    return dict(load_style(config.style, root).data.get("required") or {})
+
+
+def run_check(root: Path, paths: Iterable[Path] = (), config: CheckConfig | None = None,
+              use_cache: bool = True) -> list[Problem]:
+    """Check the library at ``root``; only problems in ``paths`` when some are given."""
+    config = config or load_config(root)
+    cache = Cache(root, "check", CHECK_VERSION, enabled=use_cache)
+    lib = load(root, cache)
+    raw = list(lib.problems)
+    for report in [*lib.facts.values(), *lib.briefs.values()]:
+        raw.extend(report["problems"])
+    raw.extend(check_references(lib))
+    raw.extend(check_sources(lib, required_fields(config, root)))
+    raw.extend(check_quotes(lib, cache))
+    raw.extend(check_staleness(lib, config))
+    failing = {p[1] for p in raw if p[5] == ERROR}
+    raw.extend(check_builds(lib, failing))
+    cache.save()
+    problems = sorted({Problem(display_path(Path(p[1])), p[2], p[3], p[5], p[4], p[0])
+                       for p in raw})
+    return select(problems, paths)
+
+
+def select(problems: list[Problem], paths: Iterable[Path]) -> list[Problem]:
+    """Only the problems in the given files or folders (all when none are given)."""
+    wanted = [Path(p).resolve() for p in paths]
+    if not wanted:
+        return problems
+    def inside(problem: Problem) -> bool:
+        where = Path(problem.path).resolve()
+        return any(where == w or w in where.parents for w in wanted)
+    return [p for p in problems if inside(p)]
+
+
+def summary(problems: list[Problem]) -> str:
+    """``3 errors, 2 warnings`` (or ``no problems``)."""
+    errors = sum(p.severity == ERROR for p in problems)
+    warnings = len(problems) - errors
+    if not problems:
+        return "no problems"
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def as_github(problem: Problem) -> str:
+    """A GitHub Actions annotation."""
+    message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return (f"::{problem.severity} file={problem.path},line={problem.line},col={problem.col},"
+            f"title={problem.rule}::{message}")
+
+
+def as_json(problems: list[Problem]) -> dict[str, Any]:
+    errors = sum(p.severity == ERROR for p in problems)
+    return {"problems": [asdict(p) for p in problems], "errors": errors,
+            "warnings": len(problems) - errors}
+
