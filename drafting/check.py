@@ -30,6 +30,7 @@ from drafting.style import parse_date
 CHECK_VERSION = "1"
 ERROR, WARNING = "error", "warning"
 PSEUDO_FACT_KEY = "fact:"
+STRAIGHT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 MIN_PROSE_WORDS = 25
 
 
@@ -131,8 +132,22 @@ def parse_markdown(text: str, path: Path, line: int, report: dict[str, Any]) -> 
         return []
 
 
-def record_text(blocks: list[Block], report: dict[str, Any], path: Path) -> None:
+def source_col(lines: list[str], first_line: int, line: int, col: int, text: str) -> int:
+    """The column in the source file where flattened ``text`` (found at ``col`` of the
+    paragraph's plain text) starts: Markdown marks and citations shift it right."""
+    index = line - first_line
+    if not 0 <= index < len(lines):
+        return col
+    raw = lines[index].translate(STRAIGHT)
+    probe = " ".join(text.split())[:12].translate(STRAIGHT)
+    at = raw.find(probe, max(0, col - 1))
+    return at + 1 if at >= 0 else col
+
+
+def record_text(blocks: list[Block], report: dict[str, Any], path: Path, raw: str,
+                first_line: int) -> None:
     """Citations, claims and quotes of parsed Markdown into a report."""
+    lines = raw.split("\n")
     for citation in citations_in(blocks):
         for item in citation.items:
             report["cites"].append([item.key, citation.where.line or 1])
@@ -142,10 +157,12 @@ def record_text(blocks: list[Block], report: dict[str, Any], path: Path) -> None
         report["problems"].append(found(
             "uncited-claim", path, claim.line,
             f"'{claim.excerpt}' {what} with no citation after it; cite a source or mark it "
-            "[...]{.argument}", claim.col))
+            "[...]{.argument}", source_col(lines, first_line, claim.line, claim.col,
+                                           claim.excerpt)))
     for quote in quotes:
         items = [[i.key, i.pin] for i in quote.citation.items] if quote.citation else None
-        report["quotes"].append([quote.text, quote.line, quote.col, items])
+        col = source_col(lines, first_line, quote.line, quote.col, quote.text)
+        report["quotes"].append([quote.text, quote.line, max(1, col - 1), items])
 
 
 def new_report(kind: str) -> dict[str, Any]:
@@ -170,7 +187,7 @@ def analyse_fact(path: Path, data: bytes) -> dict[str, Any]:
     if blocks and not has_citation(blocks) and not report["problems"]:
         report["problems"].append(found("fact-uncited", path, line, "the fact cites no "
                                         "source; add a citation such as [@key, 12]"))
-    record_text(blocks, report, path)
+    record_text(blocks, report, path, body, line)
     return report
 
 
@@ -212,8 +229,9 @@ def analyse_brief(path: Path, data: bytes) -> dict[str, Any]:
         lineno = getattr(err, "lineno", 1) or 1
         report["problems"].append(found("brief-build", path, line + lineno - 1,
                                         f"Jinja syntax error: {getattr(err, 'message', err)}"))
-    blocks = parse_markdown(replace_jinja(body), path, line, report)
-    record_text(blocks, report, path)
+    body = replace_jinja(body)
+    blocks = parse_markdown(body, path, line, report)
+    record_text(blocks, report, path, body, line)
     report["cites"] = [c for c in report["cites"] if not c[0].startswith(PSEUDO_FACT_KEY)]
     for block in blocks:
         if block.kind in ("heading",) or block.argument:
@@ -385,12 +403,12 @@ def good_url(url: str) -> bool:
 
 def check_quotes(lib: Library, cache: Cache) -> list[list[Any]]:
     """Every quote against the archived copies of the sources it is cited to."""
-    from drafting.quotes import archive_path, find_in, read_archive
+    from drafting.quotes import Archive, archive_path, find_in, read_archive
 
     out = []
-    archives: dict[str, tuple[str, str] | None] = {}
+    archives: dict[str, tuple[str, Archive] | None] = {}
 
-    def archive(key: str) -> tuple[str, str] | None:
+    def archive(key: str) -> tuple[str, Archive] | None:
         if key not in archives:
             source = lib.sources.get(key)
             path = archive_path(source.fields["file"], lib.root) if source and \
@@ -399,7 +417,7 @@ def check_quotes(lib: Library, cache: Cache) -> list[list[Any]]:
                 archives[key] = None
             else:
                 text = read_archive(path, source.where)
-                archives[key] = (digest(text.encode(), "archive"), text)
+                archives[key] = (digest(text.encode(), "archive"), Archive(text))
         return archives[key]
 
     for path, report in [*lib.facts.items(), *lib.briefs.items()]:

@@ -1,7 +1,8 @@
 """Verify quotations against archived copies of their sources.
 
-Both the quote and the archive are normalised the same way (case, whitespace,
-curly/straight quotes, dashes, line-break hyphens, Markdown marks); ellipses
+Both the quote and the archive are normalised the same way (case, curly/straight
+quotes, dashes, Markdown marks), and matched ignoring spaces and hyphens (so a
+line-broken "trade-\nunion" matches "trade union"); ellipses
 (``...``, ``…``, ``[...]``) and bracketed alterations (``[w]e``) split a quote into
 pieces that must appear in the archive in order. When a quote is not found, the
 closest passage (rapidfuzz) is reported with the first place where they differ.
@@ -21,19 +22,18 @@ ARCHIVE_TYPES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'",
                         "’": "'", "‚": "'", "`": "'", "´": "'", "–": "-", "—": "-",
                         "‑": "-", "−": "-", "‐": "-", "\u00a0": " "})
-LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s*\n\s*(\w)")
 MARKDOWN_MARKS = re.compile(r"\\(?=[^\w\s])|[*_]{1,3}|<sup>.*?</sup>|</?[a-z][^>]*>", re.S)
 ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\s*){3}\]|(?:\.\s*){3}|…)\s*")
 ALTERATION = re.compile(r"\[[^\]]{0,40}\]")
 LETTER_CHANGE = re.compile(r"\[([A-Za-z]{1,2})\](?=\w)")  # [w]e: a changed capital
 SPACE = re.compile(r"\s+")
+SQUASH = re.compile(r"[\s\-]+")
 CLOSE_ENOUGH = 75  # below this similarity, a passage is not worth showing
 
 
 def normalize(text: str) -> str:
     """Fold the differences that do not change a quotation's words."""
     text = unicodedata.normalize("NFKC", text).translate(QUOTES)
-    text = LINE_BREAK_HYPHEN.sub(r"\1\2", text)
     return SPACE.sub(" ", text).strip().lower()
 
 
@@ -57,14 +57,36 @@ class Verdict:
     difference: str = ""
 
 
-def find_in(quote: str, archive: str) -> Verdict:
-    """Look for a quote in a normalised archive text."""
+def squash(text: str) -> str:
+    """Normalised text without spaces and hyphens, so that "trade union", "trade-union"
+    and a line-broken "trade-\nunion" all match."""
+    return SQUASH.sub("", text)
+
+
+@dataclass
+class Archive:
+    """An archived copy's normalised text, and its squashed form for matching."""
+
+    text: str
+    _squashed: str | None = None
+
+    @property
+    def squashed(self) -> str:
+        if self._squashed is None:
+            self._squashed = squash(self.text)
+        return self._squashed
+
+
+def find_in(quote: str, archive: str | Archive) -> Verdict:
+    """Look for a quote in an archive (or its normalised text)."""
+    if isinstance(archive, str):
+        archive = Archive(archive)
     position = 0
     for piece in pieces(quote):
-        at = archive.find(piece, position)
+        at = archive.squashed.find(squash(piece), position)
         if at < 0:
-            return closest(piece, archive)
-        position = at + len(piece)
+            return closest(piece, archive.text)
+        position = at + len(squash(piece))
     return Verdict(True)
 
 
@@ -144,7 +166,7 @@ def html_text(text: str) -> str:
     document = lxml.html.fromstring(text)
     for bad in document.xpath("//script|//style"):
         bad.drop_tree()
-    return document.text_content()
+    return " ".join(document.itertext())
 
 
 def pdf_text(path: Path) -> str:

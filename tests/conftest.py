@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = """\
 @report{ilo-cas-2019,
   title = {Report of the {ILO} Committee on the Application of Standards, Kazakhstan},
+  institution = {International Labour Organization},
   date = {2019},
   url = {https://www.ilo.org/cas.pdf},
 }
@@ -27,6 +28,7 @@ SOURCES = """\
   author = {{Human Rights Watch}},
   title = {We Are Not the Enemy: Violations of Workers' Rights in Kazakhstan},
   shorthand = {HRW Report},
+  institution = {Human Rights Watch},
   date = {2016-11},
   url = {https://www.hrw.org/report/2016/11/23/we-are-not-enemy},
 }
@@ -47,6 +49,7 @@ class LibraryMaker:
         (root / "templates").mkdir()
         shutil.copy(ROOT / "templates" / "pre-hearing-brief.docx", root / "templates")
         (root / "sources.bib").write_text(SOURCES, encoding="utf-8")
+        (root / "drafting.yaml").write_text("check:\n  today: 2020-06-01\n", encoding="utf-8")
 
     def fact(
         self,
