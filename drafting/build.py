@@ -92,10 +92,14 @@ class Prepared:
     context: dict[str, Any]
 
 
-def prepare(brief_path: Path, style: str | None = None) -> Prepared:
-    """Read and check everything a build needs; raises on the first kind of problem."""
+def prepare(brief_path: Path, style: str | None = None,
+            library: Library | None = None) -> Prepared:
+    """Read and check everything a build needs; raises on the first kind of problem.
+
+    ``library`` is an already loaded library to reuse (``check`` builds many briefs)."""
     brief = load_brief(brief_path)
-    library = open_library(brief_path, brief.meta)
+    if library is None or brief.meta.get("bibliography"):
+        library = open_library(brief_path, brief.meta)
     assembled = assemble(brief, library)
     chosen = choose_style(style, brief, library.root)
     template = template_path(brief.meta, library.root, brief.where())
@@ -112,11 +116,11 @@ def format_notes(prepared: Prepared, first_number: int) -> list[list[Inline]]:
     return [formatter.note(note) for note in resolved]
 
 
-def dry_run(brief_path: Path) -> int:
+def dry_run(brief_path: Path, library: Library | None = None) -> int:
     """Check that a brief would build, without the Word stack or writing anything.
 
     Returns the number of footnotes it would have."""
-    prepared = prepare(brief_path)
+    prepared = prepare(brief_path, library=library)
     word.check_template(prepared.template, prepared.context, prepared.brief.where())
     return len(format_notes(prepared, 1))
 

@@ -77,6 +77,8 @@ RULES = {r.id: r for r in [
     Rule("superseded-fact", WARNING, "A fact marked superseded_by is not used any more."),
     Rule("stale-use", WARNING, "A brief does not use facts that were stale or superseded by "
          "its filing date."),
+    Rule("template", ERROR, "Every template in templates/ is a sound .docx with valid Jinja "
+         "fields and one paragraph holding only {{ body }}."),
     Rule("brief-build", ERROR, "Every brief renders: template found and sound, Jinja valid, "
          "all fields, facts and keys resolve."),
 ]}
@@ -258,9 +260,12 @@ class Library:
     sources: dict[str, Source] = field(default_factory=dict)
     bib: Path | None = None
     problems: list[list[Any]] = field(default_factory=list)
+    digests: dict[Path, str] = field(default_factory=dict)  # content hash of each file read
+    ids: dict[str, Path] | None = None
 
 
-def read_reports(paths: Iterable[Path], kind: str, cache: Cache) -> dict[Path, dict]:
+def read_reports(paths: Iterable[Path], kind: str, cache: Cache, root: Path,
+                 digests: dict[Path, str]) -> dict[Path, dict]:
     """Analyse files (or take their results from the cache)."""
     analyse_one = analyse_fact if kind == "fact" else analyse_brief
     reports = {}
@@ -272,7 +277,8 @@ def read_reports(paths: Iterable[Path], kind: str, cache: Cache) -> dict[Path, d
             report["problems"].append(found("file", path, 1, f"cannot read: {err.strerror}"))
             reports[path] = report
             continue
-        key = digest(data, kind, str(path))
+        key = digest(data, kind, path.relative_to(root).as_posix())
+        digests[path] = key
         report = cache.get(key)
         if report is None:
             report = analyse_one(path, data)
@@ -281,10 +287,12 @@ def read_reports(paths: Iterable[Path], kind: str, cache: Cache) -> dict[Path, d
     return reports
 
 
-def read_sources(bib: Path, cache: Cache) -> tuple[dict[str, Source], list[list[Any]]]:
+def read_sources(bib: Path, cache: Cache,
+                 digests: dict[Path, str]) -> tuple[dict[str, Source], list[list[Any]]]:
     """Parse sources.bib (cached by content)."""
     try:
         data = bib.read_bytes()
+        digests[bib] = digest(data, "bib")
         text = decode_text(data, bib)
     except (OSError, DraftingError) as err:
         message = err.message if isinstance(err, DraftingError) else str(err)
@@ -314,18 +322,23 @@ def load(root: Path, cache: Cache) -> Library:
             for path in paths:
                 lib.problems.append(found("front-matter", path, 1, f"'{fact_id}' is not a "
                                           "usable fact id; use letters, digits, '-' and '_'"))
-    lib.facts = read_reports([p for ps in fact_paths.values() for p in ps], "fact", cache)
-    lib.briefs = read_reports(sorted((root / "briefs").glob("*.md")), "brief", cache)
+    lib.facts = read_reports([p for ps in fact_paths.values() for p in ps], "fact", cache, root,
+                             lib.digests)
+    lib.briefs = read_reports(sorted((root / "briefs").glob("*.md")), "brief", cache, root,
+                              lib.digests)
     bib = root / "sources.bib"
     if bib.is_file():
         lib.bib = bib
-        lib.sources, problems = read_sources(bib, cache)
+        lib.sources, problems = read_sources(bib, cache, lib.digests)
         lib.problems.extend(problems)
     return lib
 
 
 def fact_ids(lib: Library) -> dict[str, Path]:
-    return {path.stem: path for path in lib.facts}
+    """Fact id → file (computed once per run)."""
+    if lib.ids is None:
+        lib.ids = {path.stem: path for path in lib.facts}
+    return lib.ids
 
 
 def check_references(lib: Library) -> list[list[Any]]:
@@ -401,33 +414,54 @@ def good_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and "." in parts.netloc and not re.search(r"\s", url)
 
 
+@dataclass
+class ArchivedCopy:
+    """A source's archived copy: its file hash at once, its text only when needed."""
+
+    path: Path
+    where: Location
+    sha: str
+    _archive: Any = None
+
+    def archive(self) -> Any:
+        from drafting.quotes import Archive, read_archive
+
+        if self._archive is None:
+            self._archive = Archive(read_archive(self.path, self.where))
+        return self._archive
+
+
+def archived_copy(source: Source | None, root: Path) -> ArchivedCopy | None:
+    """The archived copy of a source, or None when it has none (or it is missing)."""
+    from drafting.quotes import archive_path
+
+    if source is None or not source.fields.get("file"):
+        return None
+    path = archive_path(source.fields["file"], root)
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    sha = digest(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode(), "archive")
+    return ArchivedCopy(path, source.where, sha)
+
+
 def check_quotes(lib: Library, cache: Cache) -> list[list[Any]]:
     """Every quote against the archived copies of the sources it is cited to."""
-    from drafting.quotes import Archive, archive_path, find_in, read_archive
+    from drafting.quotes import find_in
 
     out = []
-    archives: dict[str, tuple[str, Archive] | None] = {}
-
-    def archive(key: str) -> tuple[str, Archive] | None:
-        if key not in archives:
-            source = lib.sources.get(key)
-            path = archive_path(source.fields["file"], lib.root) if source and \
-                source.fields.get("file") else None
-            if path is None or not path.is_file():
-                archives[key] = None
-            else:
-                text = read_archive(path, source.where)
-                archives[key] = (digest(text.encode(), "archive"), Archive(text))
-        return archives[key]
-
+    copies_by_key: dict[str, ArchivedCopy | None] = {}
     for path, report in [*lib.facts.items(), *lib.briefs.items()]:
         for text, line, col, items in report["quotes"]:
             keys = [k for k, _ in items or [] if k in lib.sources]
             if not keys:
                 continue
             pinned = any(pin for k, pin in items if k in lib.sources)
-            copies = [(k, archive(k)) for k in keys]
-            copies = [(k, a) for k, a in copies if a is not None]
+            for key in keys:
+                if key not in copies_by_key:
+                    copies_by_key[key] = archived_copy(lib.sources.get(key), lib.root)
+            copies = [(k, copies_by_key[k]) for k in keys if copies_by_key[k] is not None]
             if not copies:  # one line per quote: the missing pinpoint goes in it too
                 out.append(found("quote-unverifiable", path, line, f"quote '{short(text)}' is "
                                  f"cited to {', '.join(keys)}, which has no archived copy "
@@ -440,11 +474,11 @@ def check_quotes(lib: Library, cache: Cache) -> list[list[Any]]:
                                  "without a pinpoint; add the page or paragraph: [@key, 12]",
                                  col))
             verdicts = []
-            for key, (sha, archived) in copies:
-                cache_key = digest(text.encode(), sha, "quote")
+            for key, copy in copies:
+                cache_key = digest(text.encode(), copy.sha, "quote")
                 verdict = cache.get(cache_key)
                 if verdict is None:
-                    verdict = asdict(find_in(text, archived))
+                    verdict = asdict(find_in(text, copy.archive()))
                     cache.put(cache_key, verdict)
                 verdicts.append((key, verdict))
             if any(v["found"] for _, v in verdicts):
@@ -503,21 +537,56 @@ def check_staleness(lib: Library, config: CheckConfig) -> list[list[Any]]:
     return out
 
 
-def check_builds(lib: Library, failing: set[str]) -> list[list[Any]]:
-    """Render every brief that has no other errors, without writing anything."""
+def check_templates(root: Path) -> list[list[Any]]:
+    """Every template on its own (briefs check the ones they use with their fields)."""
+    from drafting.word import check_template_syntax
+
+    out = []
+    for path in sorted((root / "templates").glob("*.docx")):
+        try:
+            check_template_syntax(path)
+        except DraftingError as err:
+            out.append(from_error("template", err, path))
+    return out
+
+
+def build_inputs(lib: Library, path: Path, parts: list[Path]) -> str:
+    """A hash of everything a brief's build reads: the brief, its facts, the sources,
+    the templates and styles, and this version of drafting."""
+    from drafting import __version__
+
+    files = [*sorted((lib.root / "templates").glob("*.docx")),
+             *sorted((lib.root / "styles").glob("*.yaml"))]
+    stamps = [f"{f}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files if f.is_file()]
+    known = [lib.digests.get(p, "?") for p in [*parts, lib.bib or path]]
+    return digest("\n".join([*known, *stamps]).encode(), "build", __version__, str(path))
+
+
+def check_builds(lib: Library, failing: set[str], cache: Cache) -> list[list[Any]]:
+    """Render every brief that has no other errors, without writing anything (the result
+    is cached on the hash of everything the build reads)."""
     from drafting.build import dry_run
+    from drafting.library import Library as Loaded
 
     out = []
     ids = fact_ids(lib)
+    loaded = Loaded(root=lib.root, fact_paths={i: [p] for i, p in ids.items()},
+                    sources=lib.sources)
     for path, report in lib.briefs.items():
         parts = [path, *(ids[f] for f, _ in report["facts"] if f in ids)]
         if any(str(part) in failing for part in parts):
             continue  # its problems are reported already
-        try:
-            dry_run(path)
-        except DraftingError as err:
-            for one in getattr(err, "errors", [err]):
-                out.append(from_error("brief-build", one, path))
+        key = build_inputs(lib, path, parts)
+        problems = cache.get(key)
+        if problems is None:
+            problems = []
+            try:
+                dry_run(path, loaded)
+            except DraftingError as err:
+                problems = [from_error("brief-build", one, path)
+                            for one in getattr(err, "errors", [err])]
+            cache.put(key, problems)
+        out.extend(problems)
     return out
 
 
@@ -540,8 +609,9 @@ def run_check(root: Path, paths: Iterable[Path] = (), config: CheckConfig | None
     raw.extend(check_sources(lib, required_fields(config, root)))
     raw.extend(check_quotes(lib, cache))
     raw.extend(check_staleness(lib, config))
+    raw.extend(check_templates(root))
     failing = {p[1] for p in raw if p[5] == ERROR}
-    raw.extend(check_builds(lib, failing))
+    raw.extend(check_builds(lib, failing, cache))
     cache.save()
     problems = sorted({Problem(display_path(Path(p[1])), p[2], p[3], p[5], p[4], p[0])
                        for p in raw})

@@ -20,6 +20,8 @@ from drafting.errors import DraftingError, Location, raise_all
 from drafting.model import Fact, Source
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)
+#: libyaml's safe loader when PyYAML has it (several times faster), else the Python one.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 #: Fields kept verbatim: addresses and paths, where LaTeX decoding would do harm.
@@ -83,7 +85,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
         )
     raw = text[4 : 4 + end.start()]
     try:
-        meta = yaml.safe_load(raw) if raw.strip() else {}
+        meta = yaml.load(raw, Loader=YAML_LOADER) if raw.strip() else {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark else 1

@@ -190,6 +190,24 @@ def template_source(path: Path) -> str:
     return DOCXTPL_PREFIXES.sub(r"\1 ", "\n".join(lines))
 
 
+def check_template_syntax(path: Path) -> None:
+    """Check a template on its own: a sound .docx, valid Jinja, one ``{{ body }}``."""
+    check_template_file(path)
+    try:
+        source = template_source(path)
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as err:
+        raise DraftingError(f"template is a damaged .docx ({err}); save it again from Word",
+                            Location(path)) from None
+    try:
+        template_environment().parse(source)
+    except TemplateSyntaxError as err:
+        raise DraftingError(f"Jinja syntax error in the template: {err.message}",
+                            Location(path)) from None
+    if len(re.findall(r"(?m)^\s*\{\{\s*body\s*\}\}\s*$", source)) != 1:
+        raise DraftingError("template needs exactly one paragraph holding only {{ body }}",
+                            Location(path))
+
+
 def check_template(path: Path, context: dict[str, Any], brief: Location) -> None:
     """Check a template without the Word stack: a sound .docx, valid Jinja, fields defined,
     and one ``{{ body }}`` paragraph."""

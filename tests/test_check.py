@@ -253,6 +253,21 @@ def test_brief_build_rule(lib) -> None:
     assert ("test.md", 1, "brief-build") in findings(lib)
 
 
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda path: path.write_text("not a zip"), "not a Word .docx"),
+        (lambda path: path.write_bytes(path.read_bytes()[:2000]), "template is"),
+    ],
+)
+def test_template_rule(lib, damage, message: str) -> None:
+    template = lib.root / "templates" / "pre-hearing-brief.docx"
+    damage(template)
+    problems = [p for p in run_check(lib.root, use_cache=False) if p.rule == "template"]
+    assert len(problems) == 1 and message in problems[0].message
+    assert problems[0].path.endswith("pre-hearing-brief.docx")
+
+
 def test_example_library_has_only_unverifiable_quote_warnings() -> None:
     problems = run_check(ROOT, use_cache=False)
     assert problems, "the seed's quotes from sources not in the seeds are unverifiable"

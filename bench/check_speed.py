@@ -1,0 +1,71 @@
+"""Benchmark ``drafting check`` on a synthetic library (10,000 facts, 5,000 sources).
+
+    python bench/check_speed.py [--facts 10000] [--sources 5000] [--runs 5]
+
+Generates the library once (bench/make_library.py) in a temporary folder, then times
+``drafting check`` cold (``--no-cache``) and warm (the content-hash cache filled), in
+fresh processes, and prints median wall time and peak memory. Target: under 1 s warm
+for 10,000 facts on a 2-core machine. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from make_library import generate
+
+MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "wall = time.perf_counter() - start\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "print(wall, peak, done.returncode)\n"
+)
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, float, int]:
+    """Wall seconds, peak MB and exit status of one run in a fresh process."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, check=True,
+                         capture_output=True, text=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024, int(out[2])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--facts", type=int, default=10_000)
+    parser.add_argument("--sources", type=int, default=5_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="Generate into this folder and keep it.")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="drafting-bench-")) / "library"
+    started = time.perf_counter()
+    generate(folder, args.facts, args.sources, briefs=10)
+    print(f"library: {args.facts} facts, {args.sources} sources, {args.sources // 5} archives,"
+          f" 10 briefs (generated in {time.perf_counter() - started:.1f} s)")
+    drafting = [sys.executable, "-m", "drafting", "check"]
+    rows = []
+    for label, extra in (("cold (--no-cache)", ["--no-cache"]), ("warm (cached)", [])):
+        if not extra:
+            measure(drafting, folder)  # fill the cache
+        runs = [measure(drafting + extra, folder) for _ in range(args.runs)]
+        status = {code for _, _, code in runs}
+        rows.append((label, statistics.median(w for w, _, _ in runs),
+                     max(m for _, m, _ in runs), status))
+    print(f"{'drafting check':22} {'median wall':>12} {'peak memory':>12}  exit")
+    for label, wall, peak, status in rows:
+        print(f"{label:22} {wall:>10.2f} s {peak:>9.0f} MB  {sorted(status)}")
+    warm = rows[1][1]
+    print(json.dumps({"facts": args.facts, "warm_seconds": round(warm, 3),
+                      "target_met": warm < 1.0}))
+
+
+if __name__ == "__main__":
+    main()
