@@ -539,12 +539,12 @@ def check_staleness(lib: Library, config: CheckConfig) -> list[list[Any]]:
 
 def check_templates(root: Path) -> list[list[Any]]:
     """Every template on its own (briefs check the ones they use with their fields)."""
-    from drafting.word import check_template_syntax
+    from drafting.word import check_template
 
     out = []
     for path in sorted((root / "templates").glob("*.docx")):
         try:
-            check_template_syntax(path)
+            check_template(path)
         except DraftingError as err:
             out.append(from_error("template", err, path))
     return out

@@ -111,6 +111,9 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
         return
     root = find_root(paths[0] if paths and paths[0].is_dir() else
                      (paths[0].parent if paths else Path.cwd()))
+    if not (root / "snippets").is_dir() and not (root / "sources.bib").is_file():
+        raise DraftingError(f"{display_path(root)} is not a drafting library (it has no "
+                            "snippets/ folder or sources.bib); run check inside one")
     config = load_config(root)
     if today is not None:
         config = dataclasses.replace(config, today=today.date())

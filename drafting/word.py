@@ -190,40 +190,36 @@ def template_source(path: Path) -> str:
     return DOCXTPL_PREFIXES.sub(r"\1 ", "\n".join(lines))
 
 
-def check_template_syntax(path: Path) -> None:
-    """Check a template on its own: a sound .docx, valid Jinja, one ``{{ body }}``."""
-    check_template_file(path)
+def read_template_source(path: Path) -> str:
+    """:func:`template_source` of a template file already known to be a .docx zip."""
     try:
-        source = template_source(path)
+        return template_source(path)
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as err:
         raise DraftingError(f"template is a damaged .docx ({err}); save it again from Word",
                             Location(path)) from None
-    try:
-        template_environment().parse(source)
-    except TemplateSyntaxError as err:
-        raise DraftingError(f"Jinja syntax error in the template: {err.message}",
-                            Location(path)) from None
-    if len(re.findall(r"(?m)^\s*\{\{\s*body\s*\}\}\s*$", source)) != 1:
-        raise DraftingError("template needs exactly one paragraph holding only {{ body }}",
-                            Location(path))
 
 
-def check_template(path: Path, context: dict[str, Any], brief: Location) -> None:
-    """Check a template without the Word stack: a sound .docx, valid Jinja, fields defined,
-    and one ``{{ body }}`` paragraph."""
+def undefined_field(err: UndefinedError, path: Path, brief: Location | None) -> DraftingError:
+    """The error for a template field the brief's front matter does not define."""
+    return DraftingError(f"template {path.name} uses {err.message.replace(' is undefined', '')}"
+                         ", which the front matter does not define; add it", brief)
+
+
+def check_template(path: Path, context: dict[str, Any] | None = None,
+                   brief: Location | None = None) -> None:
+    """Check a template without the Word stack: a sound .docx, valid Jinja, one paragraph
+    holding only ``{{ body }}``, and, given a brief's ``context``, every field defined."""
     check_template_file(path)
+    source = read_template_source(path)
     try:
-        source = template_source(path)
-    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as err:
-        raise DraftingError(f"template is a damaged .docx ({err}); save it again from Word",
-                            Location(path)) from None
-    env = template_environment()
-    try:
-        rendered = env.from_string(source).render({**context, "body": BODY_MARKER})
+        if context is None:
+            template_environment().parse(source)
+            rendered = re.sub(r"\{\{-?\s*body\s*-?\}\}", BODY_MARKER, source)
+        else:
+            rendered = template_environment().from_string(source).render(
+                {**context, "body": BODY_MARKER})
     except UndefinedError as err:
-        raise DraftingError(
-            f"template {path.name} uses {err.message.replace(' is undefined', '')}, "
-            "which the front matter does not define; add it", brief) from None
+        raise undefined_field(err, path, brief) from None
     except TemplateSyntaxError as err:
         raise DraftingError(f"Jinja syntax error in the template: {err.message}",
                             Location(path)) from None
