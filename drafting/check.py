@@ -27,7 +27,7 @@ from drafting.markdown import citations_in, parse_blocks
 from drafting.model import Block, NoteMark, Source
 from drafting.style import parse_date
 
-CHECK_VERSION = "1"
+CHECK_VERSION = "2"
 ERROR, WARNING = "error", "warning"
 PSEUDO_FACT_KEY = "fact:"
 STRAIGHT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
@@ -207,6 +207,9 @@ def fact_meta(meta: dict[str, Any], path: Path, report: dict[str, Any]) -> dict[
         report["problems"].append(found("fact-metadata", path, 2, "the fact has no valid "
                                         "as_of date; add 'as_of: 2020-01-17'"))
     out["as_of"] = as_of.isoformat() if as_of else None
+    out["title"] = str(meta.get("title") or "")
+    tags = meta.get("tags")
+    out["tags"] = [str(t) for t in tags] if isinstance(tags, list) else []
     if meta.get("superseded_by"):
         out["superseded_by"] = str(meta["superseded_by"])
     return out

@@ -7,6 +7,7 @@ one-line message on stderr and exit status 1 (click uses 2 for usage errors).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -31,6 +32,9 @@ class Group(click.Group):
             raise
         except DraftingError as err:
             report(err)
+        except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except OSError as err:
             where = f"{err.filename}: " if err.filename else ""
             click.echo(f"error: {where}{err.strerror or err}", err=True)
@@ -128,6 +132,336 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
     failing = [p for p in problems if p.severity == "error" or strict]
     if failing:
         raise click.exceptions.Exit(1)
+
+
+# ------------------------------------------------------------------ output helpers
+
+FORMAT = click.option("--format", "output_format", type=click.Choice(["table", "json"]),
+                      default="table", show_default=True,
+                      help="Aligned table for people, or JSON for scripts.")
+
+
+def library_root() -> Path:
+    """The library the command works on: the folder above the working one with one."""
+    from drafting.library import find_root
+
+    root = find_root(Path.cwd())
+    if not (root / "snippets").is_dir() and not (root / "sources.bib").is_file():
+        raise DraftingError("this is not a drafting library (no snippets/ folder or "
+                            "sources.bib here or above); run `drafting init DIR` to start one")
+    return root
+
+
+def table(headers: list[str], rows: list[list[str]], widths: dict[int, int] | None = None) -> None:
+    """An aligned table; the header is bold on a terminal (plain when piped)."""
+    limits = widths or {}
+    cells = [[clip(str(c), limits.get(i)) for i, c in enumerate(row)] for row in rows]
+    sizes = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(sizes[i]) for i, h in enumerate(headers)).rstrip()
+    click.echo(click.style(line, bold=True))
+    for row in cells:
+        click.echo("  ".join(c.ljust(sizes[i]) for i, c in enumerate(row)).rstrip())
+
+
+def clip(text: str, size: int | None) -> str:
+    text = " ".join(text.split())
+    return text if size is None or len(text) <= size else text[: size - 1] + "…"
+
+
+def emit_json(data: object) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def styled(parts: list, notes: bool = False) -> str:
+    """Inline text for the terminal: italic and bold shown with ANSI (dropped when piped)."""
+    from drafting.model import LineBreak, NoteMark, SoftBreak, Span
+
+    out = []
+    for part in parts:
+        if isinstance(part, Span):
+            out.append(click.style(part.text, italic=part.italic or None, bold=part.bold or None))
+        elif isinstance(part, (SoftBreak, LineBreak)):
+            out.append(" ")
+        elif isinstance(part, NoteMark):
+            out.append("[NOTE]")
+    return "".join(out)
+
+
+# ------------------------------------------------------------------ init, fmt
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def init(folder: Path) -> None:
+    """Start a new library in FOLDER: templates, a style, sources.bib, an example fact
+    and brief that build and check clean."""
+    from drafting.upkeep import init_library
+
+    written = init_library(folder)
+    click.echo(f"created {display_path(folder)} ({len(written)} files); next:")
+    click.echo(f"  cd {display_path(folder)} && drafting check && "
+               "drafting build briefs/example.md")
+
+
+@cli.command()
+@click.option("--check", "check_only", is_flag=True,
+              help="Only list the files that are not in canonical layout (exit 1 if any).")
+@click.option("--no-sort", is_flag=True, help="Keep the order of entries in sources.bib.")
+def fmt(check_only: bool, no_sort: bool) -> None:
+    """Rewrite facts, briefs and sources.bib in one canonical, merge-friendly layout.
+
+    Front matter: known keys first, comments kept. sources.bib: one field per line in a
+    fixed order, entries sorted by key, comments and unreadable blocks kept verbatim.
+    """
+    from drafting.upkeep import format_library
+
+    result = format_library(library_root(), check_only, sort_entries=not no_sort)
+    verb = "would reformat" if check_only else "reformatted"
+    for path in result.changed:
+        click.echo(f"{verb} {display_path(path)}")
+    click.echo(f"{len(result.changed)} file{'s' * (len(result.changed) != 1)} {verb}"
+               if result.changed else "all files are in canonical layout")
+    if check_only and result.changed:
+        raise click.exceptions.Exit(1)
+
+
+# ------------------------------------------------------------------ facts
+
+@cli.group()
+def fact() -> None:
+    """Add, find, show and rename facts."""
+
+
+@fact.command("new")
+@click.argument("fact_id")
+@click.option("--title", help="A one-line title (default: from the id).")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
+@click.option("--cite", help="Cite a source at the end: 'KEY' or 'KEY, PIN'.")
+@click.option("--text", help="The fact's text (default: standard input, or $EDITOR).")
+@click.option("--dir", "folder", default="", help="A folder under snippets/ to put it in.")
+def fact_new(fact_id: str, title: str | None, tags: tuple[str, ...], cite: str | None,
+             text: str | None, folder: str) -> None:
+    """Create snippets/[DIR/]FACT_ID.md with front matter (title, tags, as_of today)."""
+    from drafting.upkeep import new_fact
+
+    root = library_root()
+    if text is None:
+        stdin = sys.stdin
+        if stdin.isatty():
+            text = click.edit("\n# Write the fact above; lines starting with # are dropped.\n")
+            text = "\n".join(line for line in (text or "").splitlines()
+                             if not line.startswith("# "))
+        else:
+            text = stdin.read()
+    path = new_fact(root, fact_id, text or "", title, tags, cite, folder)
+    click.echo(f"created {display_path(path)}")
+
+
+@fact.command("list")
+@click.option("--tag", help="Only facts with this tag.")
+@click.option("--stale", is_flag=True, help="Only stale or superseded facts.")
+@click.option("--source", "source_key", help="Only facts that cite this source key.")
+@FORMAT
+def fact_list(tag: str | None, stale: bool, source_key: str | None, output_format: str) -> None:
+    """List facts: id, as_of, tags, sources and title."""
+    import dataclasses
+
+    from drafting.catalog import fact_rows
+
+    rows = fact_rows(library_root(), tag, stale, source_key)
+    if output_format == "json":
+        emit_json([dataclasses.asdict(r) for r in rows])
+        return
+    table(["id", "as_of", "tags", "sources", "title"] + (["stale"] if stale else []),
+          [[r.id, r.as_of, ",".join(r.tags), ",".join(r.sources), r.title]
+           + ([r.stale] if stale else []) for r in rows], {2: 24, 3: 30, 4: 60})
+    click.echo(f"{len(rows)} fact{'s' * (len(rows) != 1)}")
+
+
+@fact.command("show")
+@click.argument("fact_id")
+@click.option("--style", default="house", show_default=True, help="Citation style.")
+@FORMAT
+def fact_show(fact_id: str, style: str, output_format: str) -> None:
+    """Show a fact with its citations as they would appear as footnotes."""
+    from drafting.catalog import show_fact
+    from drafting.model import NoteMark
+
+    shown = show_fact(library_root(), fact_id, style)
+    notes = ["".join(getattr(p, "text", "") for p in note) for note in shown.notes]
+    if output_format == "json":
+        paragraphs = ["".join(getattr(p, "text", "") if not isinstance(p, NoteMark) else "[*]"
+                              for p in b.inlines) for b in shown.blocks]
+        emit_json({"id": shown.id, "title": shown.title, "path": shown.path,
+                   "paragraphs": paragraphs, "notes": notes})
+        return
+    click.echo(click.style(f"{shown.id}: {shown.title}", bold=True) + f"  ({shown.path})")
+    number = 0
+    for block in shown.blocks:
+        parts = []
+        for item in block.inlines:
+            if isinstance(item, NoteMark):
+                number += 1
+                parts.append(click.style(f"[{number}]", fg="cyan"))
+            else:
+                parts.append(styled([item]))
+        prefix = "    " if block.kind == "quote" else ""
+        click.echo("\n" + prefix + "".join(parts))
+    if shown.notes:
+        click.echo("\n" + "-" * 20)
+    for index, note in enumerate(shown.notes, start=1):
+        click.echo(click.style(f"{index}", fg="cyan") + " " + styled(list(note)))
+
+
+@fact.command("search")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--limit", default=20, show_default=True, help="How many results at most.")
+@FORMAT
+def fact_search(words: tuple[str, ...], limit: int, output_format: str) -> None:
+    """Search titles, tags and texts of facts; best matches first."""
+    import dataclasses
+
+    from drafting.search import search
+
+    hits = search(library_root(), list(words), limit)
+    if output_format == "json":
+        emit_json([dataclasses.asdict(h) for h in hits])
+        return
+    if not hits:
+        click.echo("no fact matches")
+        raise click.exceptions.Exit(1)
+    for hit in hits:
+        click.echo(click.style(hit.fact_id, bold=True) + f"  {clip(hit.title, 70)}")
+        click.echo(f"    {clip(hit.snippet, 110)}")
+
+
+@fact.command("used-by")
+@click.argument("fact_id")
+@FORMAT
+def fact_used_by(fact_id: str, output_format: str) -> None:
+    """Every brief (and line) that uses a fact."""
+    from drafting.catalog import used_by
+
+    places = used_by(library_root(), fact_id)
+    if output_format == "json":
+        emit_json([{"path": p, "line": line, "how": how} for p, line, how in places])
+        return
+    if not places:
+        click.echo(f"no brief uses {fact_id}")
+        return
+    table(["file", "line", "how"], [[p, str(line), how] for p, line, how in places])
+
+
+@fact.command("rename")
+@click.argument("old")
+@click.argument("new")
+def fact_rename(old: str, new: str) -> None:
+    """Rename a fact and update every brief that uses it, all in one step."""
+    from drafting.upkeep import rename_fact
+
+    changed = rename_fact(library_root(), old, new)
+    click.echo(f"renamed {old} to {new}; {len(changed)} files changed")
+
+
+# ------------------------------------------------------------------ sources
+
+@cli.group()
+def source() -> None:
+    """Add, import, show and rename sources in sources.bib."""
+
+
+def merged(result: object) -> None:
+    for new, existing, why in result.duplicates:
+        click.echo(f"skipped {new}: duplicate of {existing} ({why})")
+    for line in result.kept_verbatim:
+        click.echo(f"kept an unreadable entry verbatim (line {line} of the input); "
+                   "fix it in sources.bib", err=True)
+    click.echo(f"added {len(result.added)} source{'s' * (len(result.added) != 1)}"
+               + (f": {', '.join(result.added)}" if 0 < len(result.added) <= 5 else ""))
+
+
+@source.command("add")
+@click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False,
+                                                        exists=True))
+def source_add(file: Path | None) -> None:
+    """Add BibTeX entries from FILE or standard input to sources.bib."""
+    from drafting.library import read_text
+    from drafting.upkeep import merge_sources
+
+    text = read_text(file) if file else sys.stdin.read()
+    result = merge_sources(library_root(), text, file)
+    merged(result)
+    if result.duplicates and not result.added:
+        raise click.exceptions.Exit(1)
+
+
+@source.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def source_import(file: Path) -> None:
+    """Merge a Zotero / Better BibTeX export, reporting duplicates instead of adding them.
+
+    Duplicates are entries with the same key, DOI or URL, or a near-identical title."""
+    from drafting.library import read_text
+    from drafting.upkeep import merge_sources
+
+    merged(merge_sources(library_root(), read_text(file), file))
+
+
+@source.command("list")
+@FORMAT
+def source_list(output_format: str) -> None:
+    """List sources: key, type, date, how often cited, title."""
+    import dataclasses
+
+    from drafting.catalog import source_rows
+
+    rows = source_rows(library_root())
+    if output_format == "json":
+        emit_json([dataclasses.asdict(r) for r in rows])
+        return
+    table(["key", "type", "date", "cited", "title"],
+          [[r.key, r.type, r.date, str(r.cited_by), r.title] for r in rows], {4: 70})
+    click.echo(f"{len(rows)} source{'s' * (len(rows) != 1)}")
+
+
+@source.command("show")
+@click.argument("key")
+@click.option("--style", default="house", show_default=True, help="Citation style.")
+@FORMAT
+def source_show(key: str, style: str, output_format: str) -> None:
+    """Show a source: its fields, its full and short forms, and the facts citing it."""
+    from drafting.catalog import show_source
+
+    info = show_source(library_root(), key, style)
+    forms = {k: "".join(getattr(p, "text", "") for p in v) for k, v in info["forms"].items()}
+    if output_format == "json":
+        emit_json({**info, "forms": forms})
+        return
+    click.echo(click.style(f"@{info['type']}{{{key}}}", bold=True) + f"  ({info['where']})")
+    for name, value in info["fields"].items():
+        click.echo(f"  {name:<12} {value}")
+    labels = {"full": "first citation", "id": "cited again at once",
+              "later": "cited again later"}
+    click.echo("")
+    for name, label in labels.items():
+        click.echo(click.style(f"{label}:", bold=True) + " " + styled(info["forms"][name]))
+    click.echo("")
+    cited = info["cited_by"]
+    click.echo(click.style(f"cited by {len(cited)}:", bold=True))
+    for path, line in cited:
+        click.echo(f"  {path}:{line}")
+
+
+@source.command("rename")
+@click.argument("old")
+@click.argument("new")
+def source_rename(old: str, new: str) -> None:
+    """Rename a source key in sources.bib and every citation of it, in one step."""
+    from drafting.upkeep import rename_source
+
+    changed = rename_source(library_root(), old, new)
+    click.echo(f"renamed {old} to {new}; {len(changed)} files changed")
 
 
 main = cli

@@ -26,6 +26,8 @@ YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 #: Fields kept verbatim: addresses and paths, where LaTeX decoding would do harm.
 VERBATIM_FIELDS = {"url", "doi", "file", "eprint", "urldate", "date", "isbn", "issn"}
+#: BibTeX field names and the BibLaTeX names they stand for.
+BIBTEX_ALIASES = {"journal": "journaltitle", "address": "location", "school": "institution"}
 #: Name lists: decoded name by name, so ``{Human Rights Watch}`` stays one corporate name.
 NAME_FIELDS = {"author", "editor", "shortauthor", "translator"}
 FACT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -213,6 +215,9 @@ def parse_sources(text: str, path: Path) -> tuple[dict[str, Source], list[Drafti
     sources: dict[str, Source] = {}
     for entry in parsed.entries:
         fields = {f.key.lower(): decode_field(f.key.lower(), str(f.value)) for f in entry.fields}
+        for old, new in BIBTEX_ALIASES.items():  # BibLaTeX reads these BibTeX names too
+            if old in fields and new not in fields:
+                fields[new] = fields[old]
         sources[entry.key] = Source(key=entry.key, type=entry.entry_type.lower(), fields=fields,
                                     where=Location(path, entry.start_line + 1))
     return sources, errors
