@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -163,6 +165,23 @@ def table(headers: list[str], rows: list[list[str]], widths: dict[int, int] | No
         click.echo("  ".join(c.ljust(sizes[i]) for i, c in enumerate(row)).rstrip())
 
 
+def listing(rows: list, output_format: str, noun: str, headers: list[str],
+            cells: Callable[[Any], list[str]], widths: dict[int, int]) -> None:
+    """Rows (dataclasses) as JSON, or as a table with a count under it."""
+    import dataclasses
+
+    if output_format == "json":
+        emit_json([dataclasses.asdict(r) for r in rows])
+        return
+    table(headers, [cells(r) for r in rows], widths)
+    click.echo(f"{len(rows)} {noun}{'s' * (len(rows) != 1)}")
+
+
+def plain(parts: Iterable[Any]) -> str:
+    """The text of formatted inlines, without their formatting."""
+    return "".join(getattr(part, "text", "") for part in parts)
+
+
 def clip(text: str, size: int | None) -> str:
     text = " ".join(text.split())
     return text if size is None or len(text) <= size else text[: size - 1] + "…"
@@ -174,7 +193,7 @@ def emit_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-def styled(parts: list, notes: bool = False) -> str:
+def styled(parts: list) -> str:
     """Inline text for the terminal: italic and bold shown with ANSI (dropped when piped)."""
     from drafting.model import LineBreak, NoteMark, SoftBreak, Span
 
@@ -265,18 +284,14 @@ def fact_new(fact_id: str, title: str | None, tags: tuple[str, ...], cite: str |
 @FORMAT
 def fact_list(tag: str | None, stale: bool, source_key: str | None, output_format: str) -> None:
     """List facts: id, as_of, tags, sources and title."""
-    import dataclasses
 
     from drafting.catalog import fact_rows
 
     rows = fact_rows(library_root(), tag, stale, source_key)
-    if output_format == "json":
-        emit_json([dataclasses.asdict(r) for r in rows])
-        return
-    table(["id", "as_of", "tags", "sources", "title"] + (["stale"] if stale else []),
-          [[r.id, r.as_of, ",".join(r.tags), ",".join(r.sources), r.title]
-           + ([r.stale] if stale else []) for r in rows], {2: 24, 3: 30, 4: 60})
-    click.echo(f"{len(rows)} fact{'s' * (len(rows) != 1)}")
+    listing(rows, output_format, "fact",
+            ["id", "as_of", "tags", "sources", "title"] + (["stale"] if stale else []),
+            lambda r: [r.id, r.as_of, ",".join(r.tags), ",".join(r.sources), r.title]
+            + ([r.stale] if stale else []), {2: 24, 3: 30, 4: 60})
 
 
 @fact.command("show")
@@ -289,10 +304,9 @@ def fact_show(fact_id: str, style: str, output_format: str) -> None:
     from drafting.model import NoteMark
 
     shown = show_fact(library_root(), fact_id, style)
-    notes = ["".join(getattr(p, "text", "") for p in note) for note in shown.notes]
+    notes = [plain(note) for note in shown.notes]
     if output_format == "json":
-        paragraphs = ["".join(getattr(p, "text", "") if not isinstance(p, NoteMark) else "[*]"
-                              for p in b.inlines) for b in shown.blocks]
+        paragraphs = [plain(b.inlines) for b in shown.blocks]
         emit_json({"id": shown.id, "title": shown.title, "path": shown.path,
                    "paragraphs": paragraphs, "notes": notes})
         return
@@ -412,17 +426,12 @@ def source_import(file: Path) -> None:
 @FORMAT
 def source_list(output_format: str) -> None:
     """List sources: key, type, date, how often cited, title."""
-    import dataclasses
 
     from drafting.catalog import source_rows
 
-    rows = source_rows(library_root())
-    if output_format == "json":
-        emit_json([dataclasses.asdict(r) for r in rows])
-        return
-    table(["key", "type", "date", "cited", "title"],
-          [[r.key, r.type, r.date, str(r.cited_by), r.title] for r in rows], {4: 70})
-    click.echo(f"{len(rows)} source{'s' * (len(rows) != 1)}")
+    listing(source_rows(library_root()), output_format, "source",
+            ["key", "type", "date", "cited", "title"],
+            lambda r: [r.key, r.type, r.date, str(r.cited_by), r.title], {4: 70})
 
 
 @source.command("show")
@@ -434,7 +443,7 @@ def source_show(key: str, style: str, output_format: str) -> None:
     from drafting.catalog import show_source
 
     info = show_source(library_root(), key, style)
-    forms = {k: "".join(getattr(p, "text", "") for p in v) for k, v in info["forms"].items()}
+    forms = {k: plain(v) for k, v in info["forms"].items()}
     if output_format == "json":
         emit_json({**info, "forms": forms})
         return

@@ -303,3 +303,10 @@ def test_the_example_library_is_in_canonical_layout() -> None:
     from drafting.upkeep import format_library
 
     assert format_library(ROOT, check_only=True).changed == []
+
+
+def test_tables_are_styled_on_a_terminal_and_plain_when_piped(example: Path) -> None:
+    plain = CliRunner().invoke(cli, ["source", "list"]).output
+    coloured = CliRunner().invoke(cli, ["source", "list"], color=True).output
+    assert "\x1b[" not in plain
+    assert coloured.startswith("\x1b[1mkey")
