@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from drafting.errors import DraftingError, Location, raise_all
 from drafting.library import Library, read_text, split_front_matter, suggest
@@ -66,9 +66,17 @@ def load_brief(path: Path) -> Brief:
     return Brief(path=path, meta=meta, body=body, body_line=line)
 
 
+INCLUDES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+
+
 def fact_calls(source: str) -> list[tuple[str, int]]:
-    """The ``fact("id")`` calls with a constant id in a Jinja body, with their lines."""
+    """The ``fact("id")`` calls with a constant id in a Jinja body, with their lines.
+
+    Raises for ``include``/``import``/``extends``: a brief reads no other files."""
     tree = BODY_ENV.parse(source)
+    for node in tree.find_all(INCLUDES):
+        raise TemplateSyntaxError("a brief cannot include files; pull facts in with "
+                                  '{{ fact("id") }}', node.lineno)
     calls = []
     for call in tree.find_all(nodes.Call):
         if isinstance(call.node, nodes.Name) and call.node.name == "fact" and call.args:
@@ -129,10 +137,15 @@ def render_body(brief: Brief, library: Library) -> str:
     except DraftingError as err:
         line = template_line(err)
         raise DraftingError(err.message, err.where or brief.where(line)) from None
+    except UndefinedError as err:
+        raise DraftingError(f"{err.message}; define it in the front matter",
+                            brief.where(template_line(err))) from None
+    except SecurityError as err:
+        raise DraftingError(f"not allowed in a brief: {err.message}",
+                            brief.where(template_line(err))) from None
     except TemplateError as err:
-        raise DraftingError(
-            f"{err.message}; define it in the front matter", brief.where(template_line(err))
-        ) from None
+        raise DraftingError(f"Jinja error: {err.message}",
+                            brief.where(template_line(err))) from None
     except (TypeError, ValueError, ArithmeticError) as err:
         raise DraftingError(
             f"error in a Jinja expression: {err}", brief.where(template_line(err))
@@ -145,7 +158,8 @@ def assemble(brief: Brief, library: Library) -> Assembled:
     try:
         calls = fact_calls(brief.body)
     except TemplateSyntaxError as err:
-        errors.append(DraftingError(f"Jinja syntax error: {err.message}", brief.where(err.lineno)))
+        prefix = "" if "cannot include" in (err.message or "") else "Jinja syntax error: "
+        errors.append(DraftingError(f"{prefix}{err.message}", brief.where(err.lineno)))
         calls = []
     for fact_id, line in calls:
         try:

@@ -63,11 +63,13 @@ def cli() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Where to write the .docx (default: build/NAME.docx in the library).")
 @click.option("--style", help="Citation style: 'house', 'ibid', or a style .yaml file.")
-def build(briefs: tuple[Path, ...], output: Path | None, style: str | None) -> None:
+@click.option("--pdf", is_flag=True, help="Also write a PDF beside the .docx (LibreOffice).")
+def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf: bool) -> None:
     """Build BRIEFS (briefs/NAME.md files) into Word documents with real footnotes.
 
     Every brief is checked in full before anything is written; a brief with a
-    problem writes nothing and leaves an earlier build of it untouched.
+    problem writes nothing and leaves an earlier build of it untouched. With --pdf,
+    LibreOffice also writes NAME.pdf beside each .docx.
     """
     from drafting.build import build as run_build
 
@@ -83,6 +85,14 @@ def build(briefs: tuple[Path, ...], output: Path | None, style: str | None) -> N
             continue
         click.echo(f"wrote {display_path(result.output)} ({result.footnotes} footnotes, "
                    f"{len(result.facts)} facts)")
+        if pdf:
+            from drafting.pdf import to_pdf
+
+            try:
+                click.echo(f"wrote {display_path(to_pdf(result.output))}")
+            except DraftingError as err:
+                report(err)
+                failed = True
     if failed:
         raise click.exceptions.Exit(1)
 

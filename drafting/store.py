@@ -29,9 +29,16 @@ def write_atomic(path: Path, text: str) -> None:
         raise DraftingError(f"cannot write the file ({err.strerror})", Location(path)) from None
 
 
+def default_mode() -> int:
+    """The permissions a new file gets from the user's umask (mkstemp makes 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def stage(path: Path, text: str) -> Path:
     """A temporary file beside ``path`` holding ``text`` (same permissions), not yet in place."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else None
+    mode = path.stat().st_mode & 0o777 if path.exists() else default_mode()
     try:
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as err:
@@ -42,8 +49,7 @@ def stage(path: Path, text: str) -> Path:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(name, mode)
+        os.chmod(name, mode)
     except OSError as err:
         os.unlink(name)
         raise DraftingError(f"cannot write the file ({err.strerror})", Location(path)) from None

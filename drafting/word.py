@@ -24,6 +24,7 @@ from lxml import etree
 
 from drafting.errors import DraftingError, Location
 from drafting.model import Block, Inline, LineBreak, NoteMark, SoftBreak, Span
+from drafting.store import default_mode
 
 # python-docx and docxtpl are imported inside the functions that write Word files, so
 # commands that only read the library (check, fact, source) start fast.
@@ -515,6 +516,7 @@ def save(filing: Filing, out: Path) -> None:
     os.close(fd)
     try:
         filing.template.save(tmp)
+        os.chmod(tmp, out.stat().st_mode & 0o777 if out.exists() else default_mode())
         os.replace(tmp, out)
     except OSError as err:
         raise DraftingError(
