@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import zipfile
@@ -37,6 +38,8 @@ def make(root: Path, spec: dict) -> None:
                 chunk = b"\0" * (1024 * 1024)
                 for _ in range(spec["megabytes"]):
                     member.write(chunk)
+    elif kind == "random":
+        path.write_bytes(os.urandom(spec["megabytes"] * 1024 * 1024))
     elif kind == "truncate":
         data = (ROOT / "templates" / path.name).read_bytes()
         path.write_bytes(data[: spec["size"]])

@@ -194,3 +194,19 @@ def test_several_briefs_build_and_a_bad_one_fails_alone(make_library) -> None:
     assert (make_library.root / "build" / "good.docx").exists()
     assert not (make_library.root / "build" / "bad.docx").exists()
     assert run("build", good, bad, "-o", "x.docx").exit_code == 2
+
+
+def test_pdf_without_libreoffice_is_a_clear_error(make_library, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    brief = make_library.brief("Body [@grishin-2019].")
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    done = subprocess.run([sys.executable, "-m", "drafting", "build", "--pdf", str(brief)],
+                          capture_output=True, text=True, env={"PATH": str(empty)})
+    assert done.returncode == 1
+    assert "--pdf needs LibreOffice, which is not installed" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert (make_library.root / "build" / "test.docx").exists()
+    assert not (make_library.root / "build" / "test.pdf").exists()
