@@ -22,7 +22,7 @@ from jinja2 import TemplateError, TemplateSyntaxError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from drafting.errors import DraftingError, Location
-from drafting.library import parse_names
+from drafting.library import YAML_LOADER, parse_names
 from drafting.markdown import parse_inline
 from drafting.model import Inline, Source, Span
 from drafting.resolve import FULL, ID, SHORT, SUPRA, ResolvedCitation, ResolvedItem, ResolvedNote
@@ -33,6 +33,8 @@ AUTOLINK_OK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*$")
 SENTENCE_END = re.compile(r"(^|[.?!:][\"'”’)]*)\s*$")
 PIN_NEEDS_AT = re.compile(r"^(\d|[ivxlcdm]+\b)", re.I)
 BUILTIN_STYLES = ("house", "ibid")
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")
 FORMS = (FULL, SUPRA, SHORT)
 
 
@@ -97,7 +99,21 @@ class Style:
     name: str
     path: Path | None
     data: dict[str, Any]
-    templates: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
+    sources: dict[str, str] = field(default_factory=dict)  # template key -> Jinja source
+    templates: dict[str, Any] = field(default_factory=dict)  # compiled on first use
+
+    def compiled(self, key: str) -> Any:
+        """The compiled template for a key (``types.report.full``, ``id``, ...)."""
+        if key not in self.templates:
+            common = str(self.data.get("common", ""))
+            try:
+                self.templates[key] = STYLE_ENV.from_string(common + self.sources[key])
+            except TemplateSyntaxError as err:
+                raise DraftingError(f"style template '{key}' has a Jinja error: {err.message}",
+                                    Location(self.path, template_lines(self.text).get(key))
+                                    ) from None
+        return self.templates[key]
 
     def word(self, name: str, default: Any) -> Any:
         return self.data.get(name, default)
@@ -109,13 +125,20 @@ class Style:
     def template(self, kind: str, entry_type: str = "") -> Any:
         """The compiled template for a form of an entry type, falling back to ``default``."""
         for name in (f"types.{entry_type}.{kind}", f"types.default.{kind}", kind):
-            if name in self.templates:
-                return self.templates[name]
+            if name in self.sources:
+                return self.compiled(name)
         if kind in (SUPRA, SHORT):
             return self.template(FULL, entry_type)
         raise DraftingError(
             f"the style has no '{kind}' template; add types.default.{kind}", Location(self.path)
         )
+
+    def months(self) -> list[str]:
+        """Month names: the style's twelve, or English."""
+        names = self.word("months", None)
+        if not isinstance(names, list) or len(names) != 12:
+            return list(ENGLISH_MONTHS)
+        return [str(n) for n in names]
 
     def render(self, kind: str, entry_type: str, context: dict[str, Any]) -> str:
         """Render one template; a template's own error becomes a DraftingError."""
@@ -129,7 +152,7 @@ class Style:
 
     def format_date(self, value: str) -> str:
         """``2019-03-14`` → ``March 14, 2019``; ranges ``a/b`` → ``October 15-17, 2019``."""
-        months = self.word("months", [])
+        months = self.months()
         if "/" in value:
             start, end = (parse_date(v) for v in value.split("/", 1))
             if start and end:
@@ -198,6 +221,9 @@ def environment() -> SandboxedEnvironment:
     return env
 
 
+STYLE_ENV = environment()
+
+
 def template_lines(text: str) -> dict[str, int]:
     """Map dotted keys of a YAML mapping (``types.report.full``) to their 1-based lines."""
     lines: dict[str, int] = {}
@@ -214,10 +240,11 @@ def template_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def compile_style(name: str, path: Path | None, text: str) -> Style:
-    """Parse and compile a style file's text."""
+def compile_style(name: str, path: Path | None, text: str, eager: bool = False) -> Style:
+    """Parse a style file's text. Templates compile when first used (a build needs a few
+    of them), or all at once with ``eager``."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise DraftingError(
@@ -228,21 +255,15 @@ def compile_style(name: str, path: Path | None, text: str) -> Style:
         raise DraftingError(
             "a style needs a 'types' mapping with templates per entry type", Location(path, 1)
         )
-    style = Style(name=name, path=path, data=data)
-    env, common = environment(), str(data.get("common", ""))
-    lines = template_lines(text)
-    sources = {k: data[k] for k in ("id", "signal", "hereinafter", "parenthetical") if k in data}
+    style = Style(name=name, path=path, data=data, text=text)
+    style.sources = {k: str(data[k]) for k in ("id", "signal", "hereinafter", "parenthetical")
+                     if k in data}
     for type_name, forms in (data.get("types") or {}).items():
         for form, source in (forms or {}).items():
-            sources[f"types.{type_name}.{form}"] = source
-    for key, source in sources.items():
-        try:
-            style.templates[key] = env.from_string(common + str(source))
-        except TemplateSyntaxError as err:
-            raise DraftingError(
-                f"style template '{key}' has a Jinja error: {err.message}",
-                Location(path, lines.get(key)),
-            ) from None
+            style.sources[f"types.{type_name}.{form}"] = str(source)
+    if eager:
+        for key in style.sources:
+            style.compiled(key)
     return style
 
 
@@ -342,10 +363,10 @@ class Formatter:
             body = self.style.render("id", entry_type, ctx)
         else:
             body = self.style.render(resolved.form, entry_type, ctx)
-            hereinafter = "hereinafter" in self.style.templates
+            hereinafter = "hereinafter" in self.style.sources
             if resolved.form == FULL and ctx.get("shorthand") and hereinafter:
                 body += self.style.render("hereinafter", entry_type, ctx)
-        if item.parenthetical and "parenthetical" in self.style.templates:
+        if item.parenthetical and "parenthetical" in self.style.sources:
             body += self.style.render("parenthetical", entry_type, ctx)
         return signal + body.strip()
 

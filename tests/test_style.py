@@ -204,7 +204,8 @@ def test_a_user_style_file_changes_the_words(tmp_path: Path) -> None:
 
 def test_style_errors_name_the_template_and_line() -> None:
     with pytest.raises(DraftingError, match=r"style.yaml:3: style template 'types.report.full'"):
-        compile_style("x", Path("style.yaml"), "types:\n  report:\n    full: '{{ title'\n")
+        text = "types:\n  report:\n    full: '{{ title'\n"
+        compile_style("x", Path("style.yaml"), text, eager=True)
 
 
 def test_templates_cannot_reach_python_internals() -> None:

