@@ -12,6 +12,7 @@ from typing import Any
 
 from drafting import word
 from drafting.assemble import Assembled, Brief, assemble, load_brief
+from drafting.cache import CACHE_DIR
 from drafting.errors import DraftingError, Location
 from drafting.library import Library, find_root, load_library
 from drafting.model import Inline, Note, NoteMark
@@ -128,7 +129,8 @@ def dry_run(brief_path: Path, library: Library | None = None) -> int:
 def build(brief_path: Path, output: Path | None = None, style: str | None = None) -> BuildResult:
     """Build ``brief_path`` into a .docx; returns where it went and what it holds."""
     prepared = prepare(brief_path, style)
-    filing = word.render_template(prepared.template, prepared.context, prepared.brief.where())
+    filing = word.render_template(prepared.template, prepared.context, prepared.brief.where(),
+                                  prepared.library.root / CACHE_DIR / "rendered")
     notes = format_notes(prepared, filing.notes_before + 1)
     word.fill(filing, prepared.assembled.blocks, notes)
     out = output or default_output(prepared.library.root, prepared.brief.name)

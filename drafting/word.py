@@ -9,11 +9,12 @@ renumbered in reference order (LibreOffice pairs marks and texts by id order).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,11 @@ from drafting.errors import DraftingError, Location
 from drafting.model import Block, Inline, LineBreak, NoteMark, SoftBreak, Span
 from drafting.store import default_mode
 
-# python-docx and docxtpl are imported inside the functions that write Word files, so
-# commands that only read the library (check, fact, source) start fast.
+# docxtpl (and with it python-docx) is imported only to render a template that is not
+# in the cache yet; everything else here is zipfile and lxml, so builds start fast.
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-HYPERLINK_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 BODY_MARKER = "DRAFTING-BODY-PLACEHOLDER"
 SPECIAL_NOTES = {"separator", "continuationSeparator", "continuationNotice"}
@@ -115,69 +115,172 @@ def check_template_file(path: Path) -> None:
         )
 
 
+PR_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+RT_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+DOCUMENT = "word/document.xml"
+
+
+class Package:
+    """A .docx as its parts (zip members); the XML parts we change are parsed once."""
+
+    def __init__(self, data: bytes) -> None:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            self.names = archive.namelist()
+            self.data = {name: archive.read(name) for name in self.names}
+        self.trees: dict[str, Any] = {}
+
+    def tree(self, name: str) -> Any:
+        """The parsed root of an XML part."""
+        if name not in self.trees:
+            self.trees[name] = etree.fromstring(self.data[name])
+        return self.trees[name]
+
+    def add(self, name: str, root: Any, content_type: str | None = None) -> None:
+        """A new XML part (with its content type, unless a default covers it)."""
+        self.names.append(name)
+        self.trees[name] = root
+        if content_type:
+            types = self.tree("[Content_Types].xml")
+            override = etree.SubElement(types, f"{{{CT_NS}}}Override")
+            override.set("PartName", "/" + name)
+            override.set("ContentType", content_type)
+
+    def rels(self, part: str) -> Any:
+        """The relationships of a part, created empty if it has none."""
+        folder, _, base = part.rpartition("/")
+        name = f"{folder}/_rels/{base}.rels"
+        if name not in self.data and name not in self.trees:
+            self.add(name, etree.Element(f"{{{PR_NS}}}Relationships", nsmap={None: PR_NS}))
+        return self.tree(name)
+
+    def target(self, part: str, kind: str) -> str | None:
+        """The part a relationship of this kind points to (``word/footnotes.xml``)."""
+        folder = part.rpartition("/")[0]
+        for rel in self.rels(part):
+            if rel.get("Type") == RT_BASE + kind and rel.get("TargetMode") != "External":
+                target = rel.get("Target", "")
+                return target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
+        return None
+
+    def relate(self, part: str, kind: str, target: str, external: bool = False) -> str:
+        """Add a relationship from ``part``; returns its id."""
+        rels = self.rels(part)
+        numbers = [int(m[1]) for r in rels if (m := re.fullmatch(r"rId(\d+)", r.get("Id", "")))]
+        rid = f"rId{max(numbers, default=0) + 1}"
+        rel = etree.SubElement(rels, f"{{{PR_NS}}}Relationship")
+        rel.set("Id", rid)
+        rel.set("Type", RT_BASE + kind)
+        rel.set("Target", target)
+        if external:
+            rel.set("TargetMode", "External")
+        return rid
+
+    def to_bytes(self) -> bytes:
+        """The .docx file, with the changed parts serialised."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in self.names:
+                if name in self.trees:
+                    data = etree.tostring(self.trees[name], xml_declaration=True,
+                                          encoding="UTF-8", standalone=True)
+                else:
+                    data = self.data[name]
+                archive.writestr(name, data)
+        return buffer.getvalue()
+
+
 @dataclass
 class Filing:
     """A rendered template waiting for its body and footnotes."""
 
-    template: Any  # a rendered docxtpl.DocxTemplate
+    package: Package
     path: Path
     marker: Any  # the w:p element holding {{ body }}
     notes_before: int  # footnotes the template has before the body
 
-    @property
-    def document(self) -> Any:
-        return self.template.docx
 
+def render_template(path: Path, context: dict[str, Any], brief: Location,
+                    cache: Path | None = None) -> Filing:
+    """Render a .docx template's fields; find the ``{{ body }}`` paragraph.
 
-def render_template(path: Path, context: dict[str, Any], brief: Location) -> Filing:
-    """Render a .docx template's fields; find the ``{{ body }}`` paragraph."""
-    from docxtpl import DocxTemplate
-
+    The rendered template is kept in ``cache`` (a folder), keyed by the template's bytes
+    and the values, so a rebuild of the same filing skips docxtpl and python-docx."""
     check_template_file(path)
-    try:
-        template = DocxTemplate(str(path))
-        template.render({**context, "body": BODY_MARKER}, template_environment())
-    except UndefinedError as err:
-        raise DraftingError(
-            f"template {path.name} uses {err.message.replace(' is undefined', '')}, "
-            "which the front matter does not define; add it",
-            brief,
-        ) from None
-    except TemplateSyntaxError as err:
-        near = " ".join(" ".join(getattr(err, "docx_context", [])).split())[:80]
-        raise DraftingError(
-            f"Jinja syntax error in the template: {err.message}"
-            + (f" (near '{near}')" if near else ""),
-            Location(path),
-        ) from None
-    except TemplateError as err:
-        raise DraftingError(f"template error: {err}", Location(path)) from None
-    except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as err:
-        raise DraftingError(
-            f"template is a damaged .docx ({err}); save it again from Word", Location(path)
-        ) from None
-    body = template.docx.element.body
+    key = rendered_key(path, context)
+    cached = cache / f"{key}.docx" if cache else None
+    if cached is not None and cached.is_file():
+        data = cached.read_bytes()
+    else:
+        data = render_with_docxtpl(path, context, brief)
+        if cached is not None:
+            keep(cached, data)
+    package = Package(data)
+    ensure_styles(package)
+    body = package.tree(DOCUMENT).find(w("body"))
     markers = [p for p in body.iter(w("p")) if BODY_MARKER in text_of(p)]
     if len(markers) != 1:
         problem = "has no" if not markers else "has more than one"
-        raise DraftingError(
-            f"template {problem} {{{{ body }}}} paragraph; put {{{{ body }}}} "
-            "alone in the paragraph where the brief's text goes",
-            Location(path),
-        )
+        raise DraftingError(f"template {problem} {{{{ body }}}} paragraph; put {{{{ body }}}} "
+                            "alone in the paragraph where the brief's text goes", Location(path))
     marker = markers[0]
     if text_of(marker).strip() != BODY_MARKER:
-        raise DraftingError(
-            "the {{ body }} paragraph must hold nothing else; move the other "
-            "text to its own paragraph",
-            Location(path),
-        )
+        raise DraftingError("the {{ body }} paragraph must hold nothing else; move the other "
+                            "text to its own paragraph", Location(path))
     before = 0
     for el in body.iter(w("p"), w("footnoteReference")):
         if el is marker:
             break
         before += el.tag == w("footnoteReference")
-    return Filing(template=template, path=path, marker=marker, notes_before=before)
+    return Filing(package=package, path=path, marker=marker, notes_before=before)
+
+
+def rendered_key(path: Path, context: dict[str, Any]) -> str:
+    """A hash of a template's bytes and the values it is rendered with."""
+    import hashlib
+    import json
+
+    from drafting import __version__
+
+    digest = hashlib.blake2b(path.read_bytes(), digest_size=16)
+    digest.update(json.dumps(context, sort_keys=True, default=str).encode())
+    digest.update(__version__.encode())
+    return digest.hexdigest()
+
+
+def keep(path: Path, data: bytes) -> None:
+    """Store a rendered template in the cache (quietly skipped when it cannot be)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def render_with_docxtpl(path: Path, context: dict[str, Any], brief: Location) -> bytes:
+    """Render the template's Jinja fields with docxtpl; the .docx as bytes."""
+    from docxtpl import DocxTemplate
+
+    try:
+        template = DocxTemplate(str(path))
+        template.render({**context, "body": BODY_MARKER}, template_environment())
+        buffer = io.BytesIO()
+        template.save(buffer)
+    except UndefinedError as err:
+        raise undefined_field(err, path, brief) from None
+    except TemplateSyntaxError as err:
+        near = " ".join(" ".join(getattr(err, "docx_context", [])).split())[:80]
+        raise DraftingError(f"Jinja syntax error in the template: {err.message}"
+                            + (f" (near '{near}')" if near else ""), Location(path)) from None
+    except TemplateError as err:
+        raise DraftingError(f"template error: {err}", Location(path)) from None
+    except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as err:
+        raise DraftingError(f"template is a damaged .docx ({err}); save it again from Word",
+                            Location(path)) from None
+    return buffer.getvalue()
 
 
 DOCXTPL_PREFIXES = re.compile(r"(\{[{%])(?:p|r|tr|tc)\s")
@@ -236,100 +339,74 @@ def text_of(paragraph: Any) -> str:
     return "".join(t.text or "" for t in paragraph.iter(w("t")))
 
 
-class _Styles:
-    """Looks up style ids by name, adding the footnote and link styles a template lacks."""
-
-    def __init__(self, document: Any) -> None:
-        self.document = document
-        self.ids: dict[str, str] = {}
-        for style in document.styles:
-            self.ids[style.name.lower()] = style.style_id
-            self.ids[style.style_id.lower()] = style.style_id
-
-    def find(self, names: Iterable[str]) -> str | None:
-        return next((self.ids[n.lower()] for n in names if n.lower() in self.ids), None)
-
-    def ensure(self, name: str, kind: Any, setup: Callable[[Any], None]) -> str:
-        found = self.find([name, name.replace(" ", "")])
-        if found:
-            return found
-        style = self.document.styles.add_style(name, kind)
-        setup(style)
-        self.ids[name.lower()] = style.style_id
-        return style.style_id
-
-    def footnote_text(self) -> str:
-        from docx.enum.style import WD_STYLE_TYPE
-        from docx.shared import Pt
-
-        def setup(style: Any) -> None:
-            style.base_style = self.document.styles["Normal"]
-            style.font.size = Pt(10)
-            style.paragraph_format.space_after = Pt(0)
-
-        return self.ensure("Footnote Text", WD_STYLE_TYPE.PARAGRAPH, setup)
-
-    def footnote_reference(self) -> str:
-        from docx.enum.style import WD_STYLE_TYPE
-
-        def setup(style: Any) -> None:
-            style.font.superscript = True
-
-        return self.ensure("Footnote Reference", WD_STYLE_TYPE.CHARACTER, setup)
-
-    def hyperlink(self) -> str:
-        from docx.enum.style import WD_STYLE_TYPE
-        from docx.shared import RGBColor
-
-        def setup(style: Any) -> None:
-            style.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
-            style.font.underline = True
-
-        return self.ensure("Hyperlink", WD_STYLE_TYPE.CHARACTER, setup)
+#: Styles a brief needs, added to a template that lacks them (id, XML).
+NEEDED_STYLES = {
+    "FootnoteText": '<w:style w:type="paragraph" w:styleId="FootnoteText"><w:name w:val="footnote '
+                    'text"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="0"/></w:pPr>'
+                    '<w:rPr><w:sz w:val="20"/></w:rPr></w:style>',
+    "FootnoteReference": '<w:style w:type="character" w:styleId="FootnoteReference"><w:name '
+                         'w:val="footnote reference"/><w:rPr><w:vertAlign w:val="superscript"/>'
+                         '</w:rPr></w:style>',
+    "Hyperlink": '<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/>'
+                 '<w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>',
+}
 
 
-def footnotes_part(document: Any) -> Any:
-    """The document's footnotes part, created with its two separators if missing."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
+def ensure_styles(package: Package) -> None:
+    """Give a template the footnote and link styles if it lacks them."""
+    name = package.target(DOCUMENT, "styles") or "word/styles.xml"
+    if name not in package.data:
+        return
+    styles = package.tree(name)
+    present = {s.get(w("styleId")) for s in styles.iter(w("style"))}
+    for style_id, xml in NEEDED_STYLES.items():
+        if style_id not in present:
+            styles.append(etree.fromstring(xml.replace("<w:style ", f'<w:style xmlns:w="{W_NS}" ',
+                                                       1)))
 
-    for rel in document.part.rels.values():
-        if not rel.is_external and rel.reltype == RT.FOOTNOTES:
-            return rel.target_part
-    xml = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+def style_ids(package: Package) -> dict[str, str]:
+    """Style names (lowercase) and ids → style id."""
+    name = package.target(DOCUMENT, "styles") or "word/styles.xml"
+    found: dict[str, str] = {}
+    if name in package.data:
+        for style in package.tree(name).iter(w("style")):
+            style_id = style.get(w("styleId"), "")
+            label = style.find(w("name"))
+            found[style_id.lower()] = style_id
+            if label is not None:
+                found[label.get(w("val"), "").lower()] = style_id
+    return found
+
+
+def footnotes_root(package: Package) -> tuple[str, Any]:
+    """The footnotes part (its name and root), created with its separators if missing."""
+    name = package.target(DOCUMENT, "footnotes")
+    if name and name in package.data:
+        return name, package.tree(name)
+    root = etree.fromstring(
         f'<w:footnotes xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
         '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" '
         'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
         '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing '
         'w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/>'
-        "</w:r></w:p></w:footnote></w:footnotes>"
-    )
-    part = Part(
-        PackURI("/word/footnotes.xml"), FOOTNOTES_CT, xml.encode("utf-8"), document.part.package
-    )
-    document.part.relate_to(part, RT.FOOTNOTES)
-    return part
+        "</w:r></w:p></w:footnote></w:footnotes>")
+    package.add("word/footnotes.xml", root, FOOTNOTES_CT)
+    package.relate(DOCUMENT, "footnotes", "footnotes.xml")
+    return "word/footnotes.xml", root
 
 
 class _Writer:
     """Builds paragraphs and footnotes into one rendered template."""
 
     def __init__(self, filing: Filing) -> None:
-        self.document = filing.document
-        self.styles = _Styles(self.document)
-        self.part = footnotes_part(self.document)
-        self.notes_root = etree.fromstring(self.part.blob)
+        self.package = filing.package
+        self.styles = style_ids(self.package)
+        self.notes_name, self.notes_root = footnotes_root(self.package)
         self.next_id = 1 + max([int(n.get(w("id"))) for n in self.notes_root] + [0])
-        self.footnote_text = self.styles.footnote_text()
-        self.footnote_reference = self.styles.footnote_reference()
-        self._link_style: str | None = None
 
-    def link_style(self) -> str:
-        if self._link_style is None:
-            self._link_style = self.styles.hyperlink()
-        return self._link_style
+    def style(self, names: Iterable[str]) -> str | None:
+        return next((self.styles[n.lower()] for n in names if n.lower() in self.styles), None)
 
     def paragraph(self, block: Block, notes: Iterable[Sequence[Inline]]) -> Any:
         """A ``w:p`` for a block; its note marks take contents from ``notes`` in order."""
@@ -338,19 +415,14 @@ class _Writer:
             names: tuple[str, ...] = (f"Heading {min(block.level, 9)}",)
         else:
             names = BLOCK_STYLES.get(block.kind, BLOCK_STYLES["para"])
-        style = self.styles.find(names)
+        style = self.style(names)
         if style:
             etree.SubElement(etree.SubElement(p, w("pPr")), w("pStyle")).set(w("val"), style)
-        self.inlines(p, block.inlines, self.document.part, notes)
+        self.inlines(p, block.inlines, DOCUMENT, notes)
         return p
 
-    def inlines(
-        self,
-        parent: Any,
-        inlines: Iterable[Inline],
-        part: Any,
-        notes: Iterable[Sequence[Inline]] | None,
-    ) -> None:
+    def inlines(self, parent: Any, inlines: Iterable[Inline], part: str,
+                notes: Iterable[Sequence[Inline]] | None) -> None:
         """Append runs (and hyperlinks, and footnote marks) for ``inlines``."""
         note_iter = iter(notes) if notes is not None else None
         for item in inlines:
@@ -363,14 +435,14 @@ class _Writer:
             elif isinstance(item, NoteMark) and note_iter is not None:
                 self.footnote(parent, next(note_iter))
 
-    def span(self, parent: Any, span: Span, part: Any) -> None:
+    def span(self, parent: Any, span: Span, part: str) -> None:
         """One run, inside a hyperlink when the span is a link."""
         if span.link:
-            rid = part.relate_to(span.link, HYPERLINK_RT, is_external=True)
+            rid = self.package.relate(part, "hyperlink", span.link, external=True)
             parent = etree.SubElement(parent, w("hyperlink"))
             parent.set(f"{{{R_NS}}}id", rid)
         run = etree.SubElement(parent, w("r"))
-        props = run_properties(span, self.link_style() if span.link else None)
+        props = run_properties(span, self.styles.get("hyperlink") if span.link else None)
         if len(props):
             run.append(props)
         add_text(run, span.text)
@@ -379,30 +451,24 @@ class _Writer:
         """A footnote mark in ``paragraph`` and its note in footnotes.xml."""
         note_id = str(self.next_id)
         self.next_id += 1
+        reference = self.styles.get("footnotereference", "FootnoteReference")
         run = etree.SubElement(paragraph, w("r"))
-        rpr = etree.SubElement(run, w("rPr"))
-        etree.SubElement(rpr, w("rStyle")).set(w("val"), self.footnote_reference)
+        etree.SubElement(etree.SubElement(run, w("rPr")), w("rStyle")).set(w("val"), reference)
         etree.SubElement(run, w("footnoteReference")).set(w("id"), note_id)
         note = etree.SubElement(self.notes_root, w("footnote"))
         note.set(w("id"), note_id)
         p = etree.SubElement(note, w("p"))
         etree.SubElement(etree.SubElement(p, w("pPr")), w("pStyle")).set(
-            w("val"), self.footnote_text
-        )
+            w("val"), self.styles.get("footnotetext", "FootnoteText"))
         ref = etree.SubElement(p, w("r"))
-        etree.SubElement(etree.SubElement(ref, w("rPr")), w("rStyle")).set(
-            w("val"), self.footnote_reference
-        )
+        etree.SubElement(etree.SubElement(ref, w("rPr")), w("rStyle")).set(w("val"), reference)
         etree.SubElement(ref, w("footnoteRef"))
         add_text(etree.SubElement(p, w("r")), " ")
-        self.inlines(p, content, self.part, None)
+        self.inlines(p, content, self.notes_name, None)
 
     def finish(self) -> None:
-        """Renumber the notes in reference order and store footnotes.xml."""
-        renumber(self.document.element.body, self.notes_root)
-        self.part._blob = etree.tostring(
-            self.notes_root, xml_declaration=True, encoding="UTF-8", standalone=True
-        )
+        """Renumber the notes in reference order."""
+        renumber(self.package.tree(DOCUMENT).find(w("body")), self.notes_root)
 
 
 #: Order of run properties that the OOXML schema requires.
@@ -503,25 +569,21 @@ def save(filing: Filing, out: Path) -> None:
     """Save through a temporary file in the same folder, then rename over ``out``."""
     folder = out.parent
     if not folder.is_dir():
-        raise DraftingError(
-            "the output folder does not exist; create it or choose another path with -o",
-            Location(out),
-        )
+        raise DraftingError("the output folder does not exist; create it or choose "
+                            "another path with -o", Location(out))
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{out.stem}.", suffix=".docx.tmp")
     except OSError as err:
-        raise DraftingError(
-            f"cannot write to the output folder ({err.strerror})", Location(out)
-        ) from None
-    os.close(fd)
+        raise DraftingError(f"cannot write to the output folder ({err.strerror})",
+                            Location(out)) from None
     try:
-        filing.template.save(tmp)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(filing.package.to_bytes())
         os.chmod(tmp, out.stat().st_mode & 0o777 if out.exists() else default_mode())
         os.replace(tmp, out)
     except OSError as err:
-        raise DraftingError(
-            f"cannot write the output file ({err.strerror})", Location(out)
-        ) from None
+        raise DraftingError(f"cannot write the output file ({err.strerror})",
+                            Location(out)) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

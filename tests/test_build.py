@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from drafting.build import build
-from drafting.word import W_NS, footnotes_part, read_footnotes
+from drafting.word import DOCUMENT, W_NS, Package, footnotes_root, read_footnotes
 
 ROOT = Path(__file__).resolve().parent.parent
 W = f"{{{W_NS}}}"
@@ -198,18 +198,17 @@ def test_template_footnotes_count(make_library, tmp_path: Path) -> None:
 
 def add_template_footnote(path: Path, text: str) -> None:
     """Give a template a static footnote in its caption (as a user would in Word)."""
-    document = docx.Document(str(path))
-    part = footnotes_part(document)
-    root = etree.fromstring(part.blob)
+    package = Package(path.read_bytes())
+    _, root = footnotes_root(package)
     note = etree.SubElement(root, f"{W}footnote")
     note.set(f"{W}id", "7")
     p = etree.SubElement(note, f"{W}p")
     etree.SubElement(etree.SubElement(p, f"{W}r"), f"{W}footnoteRef")
     etree.SubElement(etree.SubElement(p, f"{W}r"), f"{W}t").text = " " + text
-    part._blob = etree.tostring(root)
-    run = document.paragraphs[0].add_run()
-    etree.SubElement(run._r, f"{W}footnoteReference").set(f"{W}id", "7")
-    document.save(str(path))
+    first = package.tree(DOCUMENT).find(f"{W}body").find(f"{W}p")
+    run = etree.SubElement(first, f"{W}r")
+    etree.SubElement(run, f"{W}footnoteReference").set(f"{W}id", "7")
+    path.write_bytes(package.to_bytes())
 
 
 def test_text_is_escaped_not_interpreted(make_library, tmp_path: Path) -> None:
