@@ -7,21 +7,37 @@ line the user must fix, not a line of some intermediate text.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
-
+from drafting.cache import (
+    Cache,
+    decode_json,
+    encode_json,
+    jinja,
+    memoized,
+    registered,
+    source_loader,
+    template_from,
+)
 from drafting.errors import DraftingError, Location, raise_all
 from drafting.library import Library, read_text, split_front_matter, suggest
-from drafting.markdown import citations_in, parse_blocks
-from drafting.model import Block, Citation
+from drafting.model import Block, Citation, decode_blocks, encode_blocks
 
-BODY_ENV = SandboxedEnvironment(
-    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
-)
+# Jinja loads on first use: a rebuild whose brief and facts are unchanged renders none.
+
+
+@lru_cache(maxsize=1)
+def body_env() -> Any:
+    """The sandboxed Jinja environment for brief bodies."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return registered(SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
+                                           keep_trailing_newline=True, loader=source_loader()))
 
 
 @dataclass
@@ -53,11 +69,13 @@ class Assembled:
     facts: list[str] = field(default_factory=list)
 
 
-def load_brief(path: Path) -> Brief:
+def load_brief(path: Path, memo: Cache | None = None) -> Brief:
     """Read a brief file."""
     if not path.is_file():
         raise DraftingError("no such brief file; check the path", Location(path))
-    meta, body, line = split_front_matter(read_text(path), path)
+    text = read_text(path)
+    meta, body, line = memoized(memo, text.encode(), f"front:{path}",
+                                lambda: split_front_matter(text, path), encode_json, decode_json)
     if "template" not in meta:
         raise DraftingError(
             "the front matter names no 'template'; add e.g. 'template: pre-hearing-brief'",
@@ -66,24 +84,33 @@ def load_brief(path: Path) -> Brief:
     return Brief(path=path, meta=meta, body=body, body_line=line)
 
 
-INCLUDES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
-
-
 def fact_calls(source: str) -> list[tuple[str, int]]:
-    """The ``fact("id")`` calls with a constant id in a Jinja body, with their lines.
+    """The ``fact("id")`` calls with a constant id in a Jinja body, with their lines."""
+    return body_calls(source)[0]
+
+
+def body_calls(source: str, trees: dict[str, Any] | None = None
+               ) -> tuple[list[tuple[str, int]], bool]:
+    """The constant ``fact("id")`` calls of a Jinja body, and whether it also has calls
+    whose id is computed. The parsed body goes into ``trees`` (to render it from).
 
     Raises for ``include``/``import``/``extends``: a brief reads no other files."""
-    tree = BODY_ENV.parse(source)
-    for node in tree.find_all(INCLUDES):
+    from jinja2 import TemplateSyntaxError, nodes
+
+    tree = body_env().parse(source)
+    if trees is not None:
+        trees[source] = tree
+    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
         raise TemplateSyntaxError("a brief cannot include files; pull facts in with "
                                   '{{ fact("id") }}', node.lineno)
-    calls = []
+    calls, dynamic = [], False
     for call in tree.find_all(nodes.Call):
         if isinstance(call.node, nodes.Name) and call.node.name == "fact" and call.args:
             arg = call.args[0]
+            dynamic = dynamic or not isinstance(arg, nodes.Const)
             if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
                 calls.append((arg.value, call.lineno))
-    return calls
+    return calls, dynamic
 
 
 def check_keys(citations: list[Citation], library: Library) -> list[DraftingError]:
@@ -102,10 +129,30 @@ def check_keys(citations: list[Citation], library: Library) -> list[DraftingErro
     return errors
 
 
+def citations_in(blocks: list[Block]) -> list[Citation]:
+    """Every citation in ``blocks``, in order."""
+    from drafting.model import NoteMark
+
+    return [c for b in blocks for i in b.inlines if isinstance(i, NoteMark)
+            for c in i.note.citations]
+
+
+def parse_markdown(text: str, where: Location, library: Library) -> list[Block]:
+    """Parse Markdown, or take the blocks from an earlier run (markdown-it loads only for
+    text it has not seen)."""
+    def parse() -> list[Block]:
+        from drafting.markdown import parse_blocks
+
+        return parse_blocks(text, where)
+
+    return memoized(library.memo, f"{where}\n{text}".encode(), "blocks", parse,
+                    encode_blocks, decode_blocks)
+
+
 def check_text(text: str, where: Location, library: Library) -> list[DraftingError]:
     """Parse Markdown where it was written; return its citation and key errors."""
     try:
-        blocks = parse_blocks(text, where)
+        blocks = parse_markdown(text, where, library)
     except DraftingError as err:
         return list(getattr(err, "errors", [err]))
     return check_keys(citations_in(blocks), library)
@@ -121,7 +168,7 @@ def template_line(error: BaseException) -> int | None:
     return line
 
 
-def render_body(brief: Brief, library: Library) -> str:
+def render_body(brief: Brief, library: Library, tree: Any = None) -> str:
     """Run the brief's Jinja: front-matter values and ``fact(id)``, which inserts a fact."""
     used: list[str] = []
 
@@ -130,20 +177,21 @@ def render_body(brief: Brief, library: Library) -> str:
         return library.fact(str(fact_id)).body.strip()
 
     try:
-        template = BODY_ENV.from_string(brief.body)
+        template = body_env().from_string(tree) if tree is not None else \
+            template_from(body_env(), brief.body)
         return template.render({**brief.meta, "fact": fact, "brief": brief.meta})
-    except TemplateSyntaxError as err:
+    except jinja("TemplateSyntaxError") as err:
         raise DraftingError(f"Jinja syntax error: {err.message}", brief.where(err.lineno)) from None
     except DraftingError as err:
         line = template_line(err)
         raise DraftingError(err.message, err.where or brief.where(line)) from None
-    except UndefinedError as err:
+    except jinja("UndefinedError") as err:
         raise DraftingError(f"{err.message}; define it in the front matter",
                             brief.where(template_line(err))) from None
-    except SecurityError as err:
+    except jinja("SecurityError") as err:
         raise DraftingError(f"not allowed in a brief: {err.message}",
                             brief.where(template_line(err))) from None
-    except TemplateError as err:
+    except jinja("TemplateError") as err:
         raise DraftingError(f"Jinja error: {err.message}",
                             brief.where(template_line(err))) from None
     except (TypeError, ValueError, ArithmeticError) as err:
@@ -153,14 +201,21 @@ def render_body(brief: Brief, library: Library) -> str:
 
 
 def assemble(brief: Brief, library: Library) -> Assembled:
-    """Check every part of ``brief``, then expand it into blocks."""
-    errors = check_text(brief.body, Location(brief.path, brief.body_line), library)
+    """Check every part of ``brief``, then expand it into blocks.
+
+    Facts are checked one by one (each where it was written); the brief's own text is
+    parsed a second time, for exact lines, only when something in it is wrong."""
+    own = Location(brief.path, brief.body_line)
+    errors: list[DraftingError] = []
+    trees: dict[str, Any] = {}  # the parsed body, when it was parsed here
     try:
-        calls = fact_calls(brief.body)
-    except TemplateSyntaxError as err:
+        calls, dynamic = memoized(library.memo, brief.body.encode(), "fact-calls",
+                                  lambda: body_calls(brief.body, trees),
+                                  decode=lambda data: ([tuple(c) for c in data[0]], data[1]))
+    except jinja("TemplateSyntaxError") as err:
         prefix = "" if "cannot include" in (err.message or "") else "Jinja syntax error: "
         errors.append(DraftingError(f"{prefix}{err.message}", brief.where(err.lineno)))
-        calls = []
+        calls, dynamic = [], True
     for fact_id, line in calls:
         try:
             fact = library.fact(fact_id, brief.where(line))
@@ -168,10 +223,23 @@ def assemble(brief: Brief, library: Library) -> Assembled:
             errors.append(err)
             continue
         errors.extend(check_text(fact.body, Location(fact.path, fact.body_line), library))
-    raise_all(dedupe(errors))
-    text = render_body(brief, library)
-    blocks = parse_blocks(text, Location(brief.path, brief.body_line))
-    raise_all(check_keys(citations_in(blocks), library))
+    if errors:
+        raise_all(dedupe(check_text(brief.body, own, library) + errors))
+    tree = trees.get(brief.body)
+    if dynamic:
+        text = render_body(brief, library, tree)
+    else:  # the same brief, facts and values render the same text
+        inputs = [brief.body, json.dumps(encode_json(brief.meta), sort_keys=True),
+                  *(library.fact(f).body for f, _ in calls)]
+        text = memoized(library.memo, "\0".join(inputs).encode(), "rendered",
+                        lambda: render_body(brief, library, tree))
+    try:
+        blocks = parse_markdown(text, own, library)
+        problems = check_keys(citations_in(blocks), library)
+    except DraftingError as err:
+        blocks, problems = [], list(getattr(err, "errors", [err]))
+    if problems:  # report them where the brief's own text has them
+        raise_all(dedupe(check_text(brief.body, own, library) or problems))
     return Assembled(brief=brief, blocks=blocks, facts=list(dict.fromkeys(f for f, _ in calls)))
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from drafting import word
 from drafting.assemble import Assembled, Brief, assemble, load_brief
-from drafting.cache import CACHE_DIR
+from drafting.cache import CACHE_DIR, Cache, compile_into
 from drafting.errors import DraftingError, Location
 from drafting.library import Library, find_root, load_library
 from drafting.model import Inline, Note, NoteMark
@@ -20,6 +20,7 @@ from drafting.resolve import resolve
 from drafting.style import Formatter, Style, load_style
 
 DEFAULT_STYLE = "house"
+BUILD_CACHE_VERSION = "2"
 #: Front-matter fields that steer the build and are not template values.
 BUILD_FIELDS = ("template", "style", "bibliography")
 
@@ -57,17 +58,17 @@ def template_path(meta: dict[str, Any], root: Path, where: Location) -> Path:
     return path
 
 
-def open_library(brief_path: Path, meta: dict[str, Any]) -> Library:
+def open_library(brief_path: Path, meta: dict[str, Any], memo: Cache | None = None) -> Library:
     """The library a brief belongs to (the nearest folder with snippets/ or sources.bib)."""
     root = find_root(brief_path.parent)
     bib = meta.get("bibliography")
-    return load_library(root, root / str(bib) if bib else None)
+    return load_library(root, root / str(bib) if bib else None, memo)
 
 
-def choose_style(name: str | None, brief: Brief, root: Path) -> Style:
+def choose_style(name: str | None, brief: Brief, root: Path, memo: Cache | None = None) -> Style:
     """The style from the command line, else the brief's ``style``, else the default."""
     try:
-        return load_style(name or str(brief.meta.get("style", DEFAULT_STYLE)), root)
+        return load_style(name or str(brief.meta.get("style", DEFAULT_STYLE)), root, memo)
     except DraftingError as err:
         if err.where is None and not name:
             raise DraftingError(err.message, brief.where()) from None
@@ -94,15 +95,24 @@ class Prepared:
 
 
 def prepare(brief_path: Path, style: str | None = None,
-            library: Library | None = None) -> Prepared:
+            library: Library | None = None, use_cache: bool = True) -> Prepared:
     """Read and check everything a build needs; raises on the first kind of problem.
 
-    ``library`` is an already loaded library to reuse (``check`` builds many briefs)."""
-    brief = load_brief(brief_path)
+    ``library`` is an already loaded library to reuse (``check`` builds many briefs).
+    Otherwise files parsed by an earlier build are taken from ``.drafting-cache/`` when
+    their content has not changed."""
+    if library:
+        memo = library.memo
+    else:
+        root = find_root(brief_path.parent)
+        memo = Cache(root, "build", BUILD_CACHE_VERSION, keep=5000, blob_over=64 * 1024) \
+            if use_cache else None
+        compile_into(root / CACHE_DIR / "jinja" if use_cache else None)
+    brief = load_brief(brief_path, memo)
     if library is None or brief.meta.get("bibliography"):
-        library = open_library(brief_path, brief.meta)
+        library = open_library(brief_path, brief.meta, memo)
     assembled = assemble(brief, library)
-    chosen = choose_style(style, brief, library.root)
+    chosen = choose_style(style, brief, library.root, memo)
     template = template_path(brief.meta, library.root, brief.where())
     context = {k: v for k, v in brief.meta.items() if k not in BUILD_FIELDS}
     return Prepared(brief, library, assembled, chosen, template, context)
@@ -113,7 +123,7 @@ def format_notes(prepared: Prepared, first_number: int) -> list[list[Inline]]:
     types = {key: source.type for key, source in prepared.library.sources.items()}
     resolved = resolve(notes_of(prepared.assembled), types, first_number=first_number,
                        no_supra=prepared.style.no_supra)
-    formatter = Formatter(prepared.style, prepared.library.sources)
+    formatter = Formatter(prepared.style, prepared.library.sources, prepared.library.memo)
     return [formatter.note(note) for note in resolved]
 
 
@@ -126,13 +136,20 @@ def dry_run(brief_path: Path, library: Library | None = None) -> int:
     return len(format_notes(prepared, 1))
 
 
-def build(brief_path: Path, output: Path | None = None, style: str | None = None) -> BuildResult:
-    """Build ``brief_path`` into a .docx; returns where it went and what it holds."""
-    prepared = prepare(brief_path, style)
+def build(brief_path: Path, output: Path | None = None, style: str | None = None,
+          use_cache: bool = True) -> BuildResult:
+    """Build ``brief_path`` into a .docx; returns where it went and what it holds.
+
+    Files parsed by earlier builds come from ``.drafting-cache/`` unless ``use_cache``
+    is off."""
+    prepared = prepare(brief_path, style, use_cache=use_cache)
+    rendered = prepared.library.root / CACHE_DIR / "rendered" if use_cache else None
     filing = word.render_template(prepared.template, prepared.context, prepared.brief.where(),
-                                  prepared.library.root / CACHE_DIR / "rendered")
+                                  rendered)
     notes = format_notes(prepared, filing.notes_before + 1)
     word.fill(filing, prepared.assembled.blocks, notes)
     out = output or default_output(prepared.library.root, prepared.brief.name)
     word.save(filing, out)
+    if prepared.library.memo:
+        prepared.library.memo.save()
     return BuildResult(output=out, footnotes=len(notes), facts=prepared.assembled.facts)

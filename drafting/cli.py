@@ -64,7 +64,10 @@ def cli() -> None:
               help="Where to write the .docx (default: build/NAME.docx in the library).")
 @click.option("--style", help="Citation style: 'house', 'ibid', or a style .yaml file.")
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside the .docx (LibreOffice).")
-def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf: bool) -> None:
+@click.option("--no-cache", is_flag=True,
+              help="Parse everything again (ignore .drafting-cache/).")
+def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf: bool,
+          no_cache: bool) -> None:
     """Build BRIEFS (briefs/NAME.md files) into Word documents with real footnotes.
 
     Every brief is checked in full before anything is written; a brief with a
@@ -78,7 +81,7 @@ def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf:
     failed = False
     for brief in briefs:
         try:
-            result = run_build(brief, output, style)
+            result = run_build(brief, output, style, use_cache=not no_cache)
         except DraftingError as err:
             report(err)
             failed = True

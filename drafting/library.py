@@ -12,16 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import bibtexparser
-import yaml
-from bibtexparser.middlewares import RemoveEnclosingMiddleware, ResolveStringReferencesMiddleware
-
+from drafting.cache import Cache, decode_json, encode_json, memoized
 from drafting.errors import DraftingError, Location, raise_all
 from drafting.model import Fact, Source
 
+# PyYAML and bibtexparser load on first use: a rebuild whose files are all in the cache
+# needs neither.
+
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)
-#: libyaml's safe loader when PyYAML has it (several times faster), else the Python one.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML safely, with libyaml's loader when PyYAML has it (several times faster)."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 #: Fields kept verbatim: addresses and paths, where LaTeX decoding would do harm.
@@ -86,8 +91,10 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
             "front matter is not closed; add a '---' line after it", Location(path, 1)
         )
     raw = text[4 : 4 + end.start()]
+    import yaml
+
     try:
-        meta = yaml.load(raw, Loader=YAML_LOADER) if raw.strip() else {}
+        meta = load_yaml(raw) if raw.strip() else {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark else 1
@@ -104,10 +111,11 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
     return meta, body, line
 
 
-def load_fact(path: Path) -> Fact:
-    """Read one fact file."""
+def load_fact(path: Path, memo: Cache | None = None) -> Fact:
+    """Read one fact file (its parsed front matter from ``memo`` when unchanged)."""
     text = read_text(path)
-    meta, body, line = split_front_matter(text, path)
+    meta, body, line = memoized(memo, text.encode(), f"front:{path}",
+                                lambda: split_front_matter(text, path), encode_json, decode_json)
     if not body.strip():
         raise DraftingError(
             "the fact has no text; write it below the front matter", Location(path, line)
@@ -122,6 +130,7 @@ class Library:
     root: Path
     fact_paths: dict[str, list[Path]] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+    memo: Cache | None = None  # parsed files from earlier runs, by content hash
     _facts: dict[str, Fact] = field(default_factory=dict)
 
     @property
@@ -150,7 +159,7 @@ class Library:
             raise DraftingError(
                 f"fact id '{fact_id}' is used by several files: {listed}; rename one", where
             )
-        fact = load_fact(paths[0])
+        fact = load_fact(paths[0], self.memo)
         self._facts[fact_id] = fact
         return fact
 
@@ -181,24 +190,42 @@ def scan_facts(snippets: Path) -> dict[str, list[Path]]:
     return found
 
 
-def load_library(root: Path, bibliography: Path | None = None) -> Library:
+def load_library(root: Path, bibliography: Path | None = None,
+                 memo: Cache | None = None) -> Library:
     """Open the library at ``root``: index the facts and load the sources."""
-    library = Library(root=root, fact_paths=scan_facts(root / "snippets"))
+    library = Library(root=root, fact_paths=scan_facts(root / "snippets"), memo=memo)
     bib = bibliography or root / "sources.bib"
     if bib.exists():
-        library.sources = load_sources(bib)
+        library.sources = load_sources(bib, memo)
     return library
 
 
-def load_sources(path: Path) -> dict[str, Source]:
+def load_sources(path: Path, memo: Cache | None = None) -> dict[str, Source]:
     """Parse a BibLaTeX file; every broken entry is an error with its line."""
-    sources, errors = parse_sources(read_text(path), path)
-    raise_all(errors)
-    return sources
+    text = read_text(path)
+
+    def parse() -> dict[str, Source]:
+        sources, errors = parse_sources(text, path)
+        raise_all(errors)
+        return sources
+
+    def encode(sources: dict[str, Source]) -> list[Any]:
+        return [[s.key, s.type, s.fields, s.where.line] for s in sources.values()]
+
+    def decode(data: list[Any]) -> dict[str, Source]:
+        return {k: Source(k, t, f, Location(path, line)) for k, t, f, line in data}
+
+    return memoized(memo, text.encode(), f"sources:{path}", parse, encode, decode)
 
 
 def parse_sources(text: str, path: Path) -> tuple[dict[str, Source], list[DraftingError]]:
     """Parse BibLaTeX text: the entries it could read, and an error for each it could not."""
+    import bibtexparser
+    from bibtexparser.middlewares import (
+        RemoveEnclosingMiddleware,
+        ResolveStringReferencesMiddleware,
+    )
+
     parsed = bibtexparser.parse_string(text, parse_stack=[])
     errors = [failed_block_error(block, path) for block in parsed.failed_blocks]
     strings = {s.key.lower() for s in parsed.strings}

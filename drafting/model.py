@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Union
 
@@ -111,3 +112,71 @@ class Fact:
     meta: dict[str, Any]
     body: str
     body_line: int  # 1-based line of the body's first line in the file
+
+
+# ---------------------------------------------------------------- plain-data form
+# Parsed facts are cached between runs as JSON; these turn blocks into lists and back.
+
+SPAN_FLAGS = ("bold", "italic", "underline", "strike", "sup", "sub", "smallcaps", "code",
+              "argument")
+
+
+def _where(where: Location) -> list[Any]:
+    return [str(where.path) if where.path else None, where.line, where.col]
+
+
+def _place(data: list[Any]) -> Location:
+    return Location(_path(data[0]) if data[0] else None, data[1], data[2])
+
+
+@lru_cache(maxsize=1024)
+def _path(name: str) -> Path:
+    return Path(name)
+
+
+@lru_cache(maxsize=1024)
+def _span_flags(bits: int) -> dict[str, bool]:
+    return {name: bool(bits & (1 << i)) for i, name in enumerate(SPAN_FLAGS)}
+
+
+def encode_inline(item: Inline) -> list[Any]:
+    """An inline as JSON-ready lists."""
+    if isinstance(item, Span):
+        flags = sum(1 << i for i, name in enumerate(SPAN_FLAGS) if getattr(item, name))
+        return ["S", item.text, flags, item.link]
+    if isinstance(item, LineBreak):
+        return ["B"]
+    if isinstance(item, SoftBreak):
+        return ["b"]
+    if isinstance(item, Citation):
+        return ["C", [[i.key, i.signal, i.pin, i.parenthetical] for i in item.items],
+                _where(item.where)]
+    if isinstance(item, NoteMark):
+        return ["N", [encode_inline(p) for p in item.note.parts], _where(item.note.where)]
+    raise TypeError(f"cannot encode {item!r}")
+
+
+def decode_inline(data: list[Any]) -> Inline:
+    """The inverse of :func:`encode_inline`."""
+    tag = data[0]
+    if tag == "S":
+        return Span(data[1], link=data[3], **_span_flags(data[2]))
+    if tag == "B":
+        return LineBreak()
+    if tag == "b":
+        return SoftBreak()
+    if tag == "C":
+        return Citation(tuple(CiteItem(*i) for i in data[1]), _place(data[2]))
+    if tag == "N":
+        return NoteMark(Note(tuple(decode_inline(p) for p in data[1]), _place(data[2])))
+    raise ValueError(f"unknown inline tag {tag!r}")
+
+
+def encode_blocks(blocks: list[Block]) -> list[Any]:
+    return [[b.kind, [encode_inline(i) for i in b.inlines], b.level, b.argument, b.line]
+            for b in blocks]
+
+
+def decode_blocks(data: list[Any]) -> list[Block]:
+    return [Block(kind, tuple(decode_inline(i) for i in inlines), level, argument, line)
+            for kind, inlines, level, argument, line in data]

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drafting.cache import temp_beside
 from drafting.errors import DraftingError, Location
 
 
@@ -40,7 +40,7 @@ def stage(path: Path, text: str) -> Path:
     """A temporary file beside ``path`` holding ``text`` (same permissions), not yet in place."""
     mode = path.stat().st_mode & 0o777 if path.exists() else default_mode()
     try:
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, name = temp_beside(path)
     except OSError as err:
         raise DraftingError(f"cannot write in this folder ({err.strerror})",
                             Location(path)) from None

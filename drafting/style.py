@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-from jinja2 import TemplateError, TemplateSyntaxError, Undefined
-from jinja2.sandbox import SandboxedEnvironment
-
+from drafting.cache import Cache, jinja, memoized, registered, source_loader, template_from
 from drafting.errors import DraftingError, Location
-from drafting.library import YAML_LOADER, parse_names
-from drafting.markdown import parse_inline
-from drafting.model import Inline, Source, Span
+from drafting.library import load_yaml, parse_names
+from drafting.model import Inline, Source, Span, decode_inline, encode_inline
 from drafting.resolve import FULL, ID, SHORT, SUPRA, ResolvedCitation, ResolvedItem, ResolvedNote
 
 MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#^~|&!])")
@@ -50,6 +46,8 @@ def md_unescape(value: Any) -> str:
 
 def blank_none(value: Any) -> Any:
     """Jinja ``finalize``: missing values print as nothing."""
+    from jinja2 import Undefined
+
     return "" if value is None or isinstance(value, Undefined) else value
 
 
@@ -108,8 +106,8 @@ class Style:
         if key not in self.templates:
             common = str(self.data.get("common", ""))
             try:
-                self.templates[key] = STYLE_ENV.from_string(common + self.sources[key])
-            except TemplateSyntaxError as err:
+                self.templates[key] = template_from(style_env(), common + self.sources[key])
+            except jinja("TemplateSyntaxError") as err:
                 raise DraftingError(f"style template '{key}' has a Jinja error: {err.message}",
                                     Location(self.path, template_lines(self.text).get(key))
                                     ) from None
@@ -144,7 +142,7 @@ class Style:
         """Render one template; a template's own error becomes a DraftingError."""
         try:
             return self.template(kind, entry_type).render(context)
-        except TemplateError as err:
+        except jinja("TemplateError") as err:
             raise DraftingError(
                 f"style template for '{kind}' ({entry_type or 'any type'}) failed: {err}",
                 Location(self.path),
@@ -214,14 +212,14 @@ def year_month(fields: dict[str, str]) -> str:
     return year
 
 
-def environment() -> SandboxedEnvironment:
-    """The sandboxed Jinja environment for style templates."""
-    env = SandboxedEnvironment(finalize=blank_none, autoescape=False)
+@lru_cache(maxsize=1)
+def style_env() -> Any:
+    """The sandboxed Jinja environment for style templates (made on first use)."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(finalize=blank_none, autoescape=False, loader=source_loader())
     env.filters.update(link=link, at=at)
-    return env
-
-
-STYLE_ENV = environment()
+    return registered(env)
 
 
 def template_lines(text: str) -> dict[str, int]:
@@ -235,26 +233,18 @@ def template_lines(text: str) -> dict[str, int]:
                 lines[name] = value.start_mark.line + 1
                 walk(value, name + ".")
 
+    import yaml
+
     with contextlib.suppress(yaml.YAMLError):
         walk(yaml.compose(text), "")
     return lines
 
 
-def compile_style(name: str, path: Path | None, text: str, eager: bool = False) -> Style:
+def compile_style(name: str, path: Path | None, text: str, eager: bool = False,
+                  memo: Cache | None = None) -> Style:
     """Parse a style file's text. Templates compile when first used (a build needs a few
     of them), or all at once with ``eager``."""
-    try:
-        data = yaml.load(text, Loader=YAML_LOADER)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise DraftingError(
-            f"style is not valid YAML: {getattr(err, 'problem', err)}",
-            Location(path, mark.line + 1 if mark else None),
-        ) from None
-    if not isinstance(data, dict) or "types" not in data:
-        raise DraftingError(
-            "a style needs a 'types' mapping with templates per entry type", Location(path, 1)
-        )
+    data = memoized(memo, text.encode(), "style", lambda: parse_style(text, path))
     style = Style(name=name, path=path, data=data, text=text)
     style.sources = {k: str(data[k]) for k in ("id", "signal", "hereinafter", "parenthetical")
                      if k in data}
@@ -267,19 +257,38 @@ def compile_style(name: str, path: Path | None, text: str, eager: bool = False) 
     return style
 
 
+def parse_style(text: str, path: Path | None) -> dict[str, Any]:
+    """A style file's YAML, checked to be a style."""
+    import yaml
+
+    try:
+        data = load_yaml(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise DraftingError(
+            f"style is not valid YAML: {getattr(err, 'problem', err)}",
+            Location(path, mark.line + 1 if mark else None),
+        ) from None
+    if not isinstance(data, dict) or "types" not in data:
+        raise DraftingError(
+            "a style needs a 'types' mapping with templates per entry type", Location(path, 1)
+        )
+    return data
+
+
 @lru_cache(maxsize=16)
-def _load_cached(path: Path | None, name: str, text: str) -> Style:
-    return compile_style(name, path, text)
+def _load_cached(path: Path | None, name: str, text: str, memo: Cache | None) -> Style:
+    return compile_style(name, path, text, memo=memo)
 
 
-def load_style(name: str, root: Path) -> Style:
+def load_style(name: str, root: Path, memo: Cache | None = None) -> Style:
     """A style by file path, or by name from ``ROOT/styles/`` or the built-in styles."""
     for candidate in (root / name, root / "styles" / f"{name}.yaml"):
         if candidate.is_file():
-            return _load_cached(candidate, name, candidate.read_text(encoding="utf-8"))
+            return _load_cached(candidate, name, candidate.read_text(encoding="utf-8"), memo)
     if name in BUILTIN_STYLES:
-        text = resources.files("drafting").joinpath(f"styles/{name}.yaml").read_text("utf-8")
-        return _load_cached(None, name, text)
+        text = (Path(__file__).parent / "styles" / f"{name}.yaml").read_text(encoding="utf-8")
+        return _load_cached(None, name, text, memo)
     raise DraftingError(
         f"unknown style '{name}'; use one of {', '.join(BUILTIN_STYLES)} "
         f"or a path to a style .yaml file"
@@ -289,10 +298,23 @@ def load_style(name: str, root: Path) -> Style:
 class Formatter:
     """Turns resolved notes into inline text with a style and the library's sources."""
 
-    def __init__(self, style: Style, sources: dict[str, Source]) -> None:
+    def __init__(self, style: Style, sources: dict[str, Source],
+                 memo: Cache | None = None) -> None:
         self.style = style
         self.sources = sources
+        self.memo = memo
         self._contexts: dict[str, dict[str, Any]] = {}
+
+    def inline(self, text: str) -> list[Inline]:
+        """Formatted citation Markdown as inlines (remembered across runs in ``memo``)."""
+        def parse() -> list[Inline]:
+            from drafting.markdown import parse_inline
+
+            return parse_inline(text)
+
+        return memoized(self.memo, text.encode(), "inline", parse,
+                        lambda parts: [encode_inline(p) for p in parts],
+                        lambda data: [decode_inline(p) for p in data])
 
     def source_context(self, key: str) -> dict[str, Any]:
         if key not in self._contexts:
@@ -303,13 +325,13 @@ class Formatter:
         """A footnote's content, ready for the Word writer."""
         parts = note.parts
         if len(parts) == 1 and isinstance(parts[0], ResolvedCitation):
-            return self.end_sentence(parse_inline(self.citation(parts[0], capital=True)))
+            return self.end_sentence(self.inline(self.citation(parts[0], capital=True)))
         out: list[Inline] = []
         for part in parts:
             if isinstance(part, ResolvedCitation):
                 before = "".join(p.text for p in out if isinstance(p, Span))
                 capital = SENTENCE_END.search(before) is not None
-                out.extend(parse_inline(self.citation(part, capital)))
+                out.extend(self.inline(self.citation(part, capital)))
             else:
                 out.append(part)
         return out
@@ -342,7 +364,17 @@ class Formatter:
         return tidy(self.style.word("separator", "; ").join(pieces))
 
     def item(self, resolved: ResolvedItem, capital: bool) -> str:
-        """One authority in its decided form, with its signal and parenthetical."""
+        """One authority in its decided form, with its signal and parenthetical
+        (remembered across runs: the same style, source and form give the same text)."""
+        item = resolved.item
+        inputs = [self.style.text, self.sources[item.key].type, self.source_context(item.key),
+                  resolved.form, resolved.full_note, item.signal, item.pin,
+                  item.parenthetical, capital]
+        return memoized(self.memo, json.dumps(inputs, sort_keys=True).encode(), "cite",
+                        lambda: self.render_item(resolved, capital))
+
+    def render_item(self, resolved: ResolvedItem, capital: bool) -> str:
+        """One authority rendered with the style's templates."""
         item = resolved.item
         signal = ""
         if item.signal:

@@ -8,21 +8,21 @@ renumbered in reference order (LibreOffice pairs marks and texts by id order).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from drafting.cache import jinja, temp_beside
 from drafting.errors import DraftingError, Location
 from drafting.model import Block, Inline, LineBreak, NoteMark, SoftBreak, Span
 from drafting.store import default_mode
@@ -72,8 +72,11 @@ def longdate(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def template_environment() -> SandboxedEnvironment:
+def template_environment() -> Any:
     """Sandboxed, escaping Jinja for .docx templates: no access to Python internals."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     env.filters["longdate"] = longdate
     return env
@@ -252,7 +255,7 @@ def keep(path: Path, data: bytes) -> None:
     """Store a rendered template in the cache (quietly skipped when it cannot be)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        fd, tmp = temp_beside(path)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
@@ -269,13 +272,13 @@ def render_with_docxtpl(path: Path, context: dict[str, Any], brief: Location) ->
         template.render({**context, "body": BODY_MARKER}, template_environment())
         buffer = io.BytesIO()
         template.save(buffer)
-    except UndefinedError as err:
+    except jinja("UndefinedError") as err:
         raise undefined_field(err, path, brief) from None
-    except TemplateSyntaxError as err:
+    except jinja("TemplateSyntaxError") as err:
         near = " ".join(" ".join(getattr(err, "docx_context", [])).split())[:80]
         raise DraftingError(f"Jinja syntax error in the template: {err.message}"
                             + (f" (near '{near}')" if near else ""), Location(path)) from None
-    except TemplateError as err:
+    except jinja("TemplateError") as err:
         raise DraftingError(f"template error: {err}", Location(path)) from None
     except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as err:
         raise DraftingError(f"template is a damaged .docx ({err}); save it again from Word",
@@ -303,7 +306,7 @@ def read_template_source(path: Path) -> str:
                             Location(path)) from None
 
 
-def undefined_field(err: UndefinedError, path: Path, brief: Location | None) -> DraftingError:
+def undefined_field(err: Any, path: Path, brief: Location | None) -> DraftingError:
     """The error for a template field the brief's front matter does not define."""
     return DraftingError(f"template {path.name} uses {err.message.replace(' is undefined', '')}"
                          ", which the front matter does not define; add it", brief)
@@ -322,12 +325,12 @@ def check_template(path: Path, context: dict[str, Any] | None = None,
         else:
             rendered = template_environment().from_string(source).render(
                 {**context, "body": BODY_MARKER})
-    except UndefinedError as err:
+    except jinja("UndefinedError") as err:
         raise undefined_field(err, path, brief) from None
-    except TemplateSyntaxError as err:
+    except jinja("TemplateSyntaxError") as err:
         raise DraftingError(f"Jinja syntax error in the template: {err.message}",
                             Location(path)) from None
-    except TemplateError as err:
+    except jinja("TemplateError") as err:
         raise DraftingError(f"template error: {err}", Location(path)) from None
     if sum(line.strip() == BODY_MARKER for line in rendered.splitlines()) != 1:
         raise DraftingError("template needs exactly one paragraph holding only {{ body }}",
@@ -476,27 +479,30 @@ RPR_ORDER = ("rStyle", "rFonts", "b", "i", "smallCaps", "strike", "u", "vertAlig
 
 
 def run_properties(span: Span, link_style: str | None) -> Any:
-    """``w:rPr`` for a span's marks, in schema order."""
-    rpr = etree.Element(w("rPr"))
+    """``w:rPr`` for a span's marks, in schema order (built once per combination)."""
+    marks = (link_style, span.code, span.bold, span.italic, span.smallcaps, span.strike,
+             span.underline, span.sup, span.sub, is_rtl(span.text))
+    return copy.deepcopy(_properties(marks))
+
+
+@lru_cache(maxsize=256)
+def _properties(marks: tuple) -> Any:
+    link_style, code, bold, italic, smallcaps, strike, underline, sup, sub, rtl = marks
     wanted: dict[str, dict[str, str]] = {}
     if link_style:
         wanted["rStyle"] = {"val": link_style}
-    if span.code:
+    if code:
         wanted["rFonts"] = {"ascii": "Courier New", "hAnsi": "Courier New"}
-    for mark, tag in (
-        ("bold", "b"),
-        ("italic", "i"),
-        ("smallcaps", "smallCaps"),
-        ("strike", "strike"),
-    ):
-        if getattr(span, mark):
+    for on, tag in ((bold, "b"), (italic, "i"), (smallcaps, "smallCaps"), (strike, "strike")):
+        if on:
             wanted[tag] = {}
-    if span.underline:
+    if underline:
         wanted["u"] = {"val": "single"}
-    if span.sup or span.sub:
-        wanted["vertAlign"] = {"val": "superscript" if span.sup else "subscript"}
-    if is_rtl(span.text):
+    if sup or sub:
+        wanted["vertAlign"] = {"val": "superscript" if sup else "subscript"}
+    if rtl:
         wanted["rtl"] = {}
+    rpr = etree.Element(w("rPr"))
     for tag in RPR_ORDER:
         if tag in wanted:
             el = etree.SubElement(rpr, w(tag))
@@ -505,10 +511,15 @@ def run_properties(span: Span, link_style: str | None) -> Any:
     return rpr
 
 
+RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufefc]")
+
+
 def is_rtl(text: str) -> bool:
     """Whether ``text`` is mostly right-to-left script (Hebrew, Arabic, ...)."""
-    rtl = sum(1 for ch in text if "\u0590" <= ch <= "\u08ff" or "\ufb1d" <= ch <= "\ufefc")
-    return rtl > 0 and rtl * 2 >= sum(1 for ch in text if ch.isalpha())
+    if RTL.search(text) is None:
+        return False
+    rtl = len(RTL.findall(text))
+    return rtl * 2 >= sum(1 for ch in text if ch.isalpha())
 
 
 def add_text(run: Any, text: str) -> None:
@@ -572,7 +583,7 @@ def save(filing: Filing, out: Path) -> None:
         raise DraftingError("the output folder does not exist; create it or choose "
                             "another path with -o", Location(out))
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{out.stem}.", suffix=".docx.tmp")
+        fd, tmp = temp_beside(out, ".docx.tmp")
     except OSError as err:
         raise DraftingError(f"cannot write to the output folder ({err.strerror})",
                             Location(out)) from None

@@ -263,3 +263,24 @@ def test_all_shipped_templates_build(make_library, tmp_path: Path) -> None:
         assert len(texts(out)) == 1
         footer = document.sections[0].footer._element
         assert any("PAGE" in (f.get(f"{W}instr") or "") for f in footer.iter(f"{W}fldSimple"))
+
+
+def test_a_rebuild_from_the_cache_gives_the_same_document(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    for part in ("snippets", "briefs", "templates", "sources"):
+        shutil.copytree(ROOT / part, root / part)
+    shutil.copy(ROOT / "sources.bib", root)
+    brief = root / "briefs" / "kazakhstan-2020.md"
+    build(brief, tmp_path / "cold.docx")
+    assert (root / ".drafting-cache" / "build.json").is_file()
+    build(brief, tmp_path / "warm.docx")
+    cold, warm = (docx.Document(str(tmp_path / n)) for n in ("cold.docx", "warm.docx"))
+    assert [p.text for p in cold.paragraphs] == [p.text for p in warm.paragraphs]
+    assert read_footnotes(tmp_path / "cold.docx") == read_footnotes(tmp_path / "warm.docx")
+    # an edited fact is read again, not taken from the cache
+    fact = root / "snippets" / "kazakhstan" / "ilo-cas-2019-regret.md"
+    fact.write_text(fact.read_text(encoding="utf-8").replace("[@ilo-cas-2019, 198]",
+                                                              "[@ilo-cas-2019, 199]"))
+    build(brief, tmp_path / "edited.docx")
+    assert texts(tmp_path / "edited.docx")[0].startswith(
+        "Report of the ILO Committee on the Application of Standards, Kazakhstan 199 (2019)")
