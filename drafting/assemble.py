@@ -15,7 +15,6 @@ from typing import Any
 
 from drafting.cache import (
     Cache,
-    decode_json,
     encode_json,
     jinja,
     memoized,
@@ -74,8 +73,7 @@ def load_brief(path: Path, memo: Cache | None = None) -> Brief:
     if not path.is_file():
         raise DraftingError("no such brief file; check the path", Location(path))
     text = read_text(path)
-    meta, body, line = memoized(memo, text.encode(), f"front:{path}",
-                                lambda: split_front_matter(text, path), encode_json, decode_json)
+    meta, body, line = split_front_matter(text, path, memo)
     if "template" not in meta:
         raise DraftingError(
             "the front matter names no 'template'; add e.g. 'template: pre-hearing-brief'",
@@ -100,11 +98,12 @@ def body_calls(source: str, trees: dict[str, Any] | None = None
     tree = body_env().parse(source)
     if trees is not None:
         trees[source] = tree
-    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
-        raise TemplateSyntaxError("a brief cannot include files; pull facts in with "
-                                  '{{ fact("id") }}', node.lineno)
+    includes = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
     calls, dynamic = [], False
-    for call in tree.find_all(nodes.Call):
+    for call in tree.find_all((nodes.Call, *includes)):  # one walk over the tree
+        if isinstance(call, includes):
+            raise TemplateSyntaxError("a brief cannot include files; pull facts in with "
+                                      '{{ fact("id") }}', call.lineno)
         if isinstance(call.node, nodes.Name) and call.node.name == "fact" and call.args:
             arg = call.args[0]
             dynamic = dynamic or not isinstance(arg, nodes.Const)

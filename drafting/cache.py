@@ -99,7 +99,8 @@ class Cache:
                 self.write_blobs(kept)
             fd, tmp = temp_beside(self.path)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"version": self.version, "entries": kept}, handle)
+                json.dump({"version": self.version, "entries": kept}, handle,
+                          separators=(",", ":"), check_circular=False)
             os.replace(tmp, self.path)
             self.drop_blobs(set(kept))
         except OSError:
@@ -110,7 +111,7 @@ class Cache:
         for key, value in kept.items():
             if isinstance(value, dict) and "$blob" in value:
                 continue
-            text = json.dumps(value)
+            text = json.dumps(value, separators=(",", ":"), check_circular=False)
             if len(text) > self.blob_over:
                 self.blobs.mkdir(exist_ok=True)
                 blob = self.blobs / f"{key}.json"

@@ -75,10 +75,12 @@ def decode_text(data: bytes, path: Path) -> str:
     return text
 
 
-def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
+def split_front_matter(text: str, path: Path,
+                       memo: Cache | None = None) -> tuple[dict[str, Any], str, int]:
     """Split ``---`` YAML front matter from a Markdown body.
 
-    Returns the metadata, the body, and the 1-based line where the body starts.
+    Returns the metadata, the body, and the 1-based line where the body starts. The
+    YAML is parsed again only when the front matter itself changed (``memo``).
     """
     if not text.startswith("---\n"):
         raise DraftingError(
@@ -91,6 +93,17 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
             "front matter is not closed; add a '---' line after it", Location(path, 1)
         )
     raw = text[4 : 4 + end.start()]
+    meta = memoized(memo, raw.encode(), f"yaml:{path}", lambda: front_matter(raw, path),
+                    encode_json, decode_json)
+    body_start = 4 + end.end()
+    body = text[body_start:].lstrip("\n")
+    skipped = text[body_start : len(text) - len(body)].count("\n")
+    line = text.count("\n", 0, body_start) + 1 + skipped
+    return meta, body, line
+
+
+def front_matter(raw: str, path: Path) -> dict[str, Any]:
+    """Parse the YAML between the ``---`` lines."""
     import yaml
 
     try:
@@ -104,18 +117,13 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
         ) from None
     if not isinstance(meta, dict):
         raise DraftingError("front matter must be 'name: value' fields", Location(path, 2))
-    body_start = 4 + end.end()
-    body = text[body_start:].lstrip("\n")
-    skipped = text[body_start : len(text) - len(body)].count("\n")
-    line = text.count("\n", 0, body_start) + 1 + skipped
-    return meta, body, line
+    return meta
 
 
 def load_fact(path: Path, memo: Cache | None = None) -> Fact:
     """Read one fact file (its parsed front matter from ``memo`` when unchanged)."""
     text = read_text(path)
-    meta, body, line = memoized(memo, text.encode(), f"front:{path}",
-                                lambda: split_front_matter(text, path), encode_json, decode_json)
+    meta, body, line = split_front_matter(text, path, memo)
     if not body.strip():
         raise DraftingError(
             "the fact has no text; write it below the front matter", Location(path, line)
