@@ -20,7 +20,7 @@ from drafting.resolve import resolve
 from drafting.style import Formatter, Style, load_style
 
 DEFAULT_STYLE = "house"
-BUILD_CACHE_VERSION = "2"
+BUILD_CACHE_VERSION = "3"
 #: Front-matter fields that steer the build and are not template values.
 BUILD_FIELDS = ("template", "style", "bibliography")
 

@@ -42,6 +42,17 @@ class SoftBreak:
 
 
 @dataclass(frozen=True)
+class NoteRef:
+    """The number of another footnote, kept live (``supra note 8``: Word's NOTEREF)."""
+
+    number: int
+
+    @property
+    def text(self) -> str:
+        return str(self.number)
+
+
+@dataclass(frozen=True)
 class CiteItem:
     """One authority in a citation: ``see also @key, 5 ("explains")``."""
 
@@ -59,7 +70,7 @@ class Citation:
     where: Location = field(default_factory=Location, compare=False)
 
 
-Inline = Union[Span, LineBreak, SoftBreak, Citation, "NoteMark"]
+Inline = Union[Span, LineBreak, SoftBreak, NoteRef, Citation, "NoteMark"]
 
 
 @dataclass(frozen=True)
@@ -148,6 +159,8 @@ def encode_inline(item: Inline) -> list[Any]:
         return ["B"]
     if isinstance(item, SoftBreak):
         return ["b"]
+    if isinstance(item, NoteRef):
+        return ["R", item.number]
     if isinstance(item, Citation):
         return ["C", [[i.key, i.signal, i.pin, i.parenthetical] for i in item.items],
                 _where(item.where)]
@@ -165,6 +178,8 @@ def decode_inline(data: list[Any]) -> Inline:
         return LineBreak()
     if tag == "b":
         return SoftBreak()
+    if tag == "R":
+        return NoteRef(data[1])
     if tag == "C":
         return Citation(tuple(CiteItem(*i) for i in data[1]), _place(data[2]))
     if tag == "N":

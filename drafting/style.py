@@ -20,7 +20,7 @@ from typing import Any
 from drafting.cache import Cache, jinja, memoized, registered, source_loader, template_from
 from drafting.errors import DraftingError, Location
 from drafting.library import load_yaml, parse_names
-from drafting.model import Inline, Source, Span, decode_inline, encode_inline
+from drafting.model import Inline, NoteRef, Source, Span, decode_inline, encode_inline
 from drafting.resolve import FULL, ID, SHORT, SUPRA, ResolvedCitation, ResolvedItem, ResolvedNote
 
 MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#^~|&!])")
@@ -29,6 +29,10 @@ AUTOLINK_OK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*$")
 SENTENCE_END = re.compile(r"(^|[.?!:][\"'”’)]*)\s*$")
 PIN_NEEDS_AT = re.compile(r"^(\d|[ivxlcdm]+\b)", re.I)
 BUILTIN_STYLES = ("house", "ibid")
+#: ``{{ note }}`` prints the number between these (private-use) characters; the Word
+#: writer turns it into a field that Word keeps right when notes are added.
+NOTE_OPEN, NOTE_CLOSE = "\ue000", "\ue001"
+NOTE_NUMBER = re.compile(f"{NOTE_OPEN}(\\d+){NOTE_CLOSE}")
 ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
                   "September", "October", "November", "December")
 FORMS = (FULL, SUPRA, SHORT)
@@ -312,7 +316,7 @@ class Formatter:
 
             return parse_inline(text)
 
-        return memoized(self.memo, text.encode(), "inline", parse,
+        return memoized(self.memo, text.encode(), "inline", lambda: note_refs(parse()),
                         lambda parts: [encode_inline(p) for p in parts],
                         lambda data: [decode_inline(p) for p in data])
 
@@ -386,7 +390,7 @@ class Formatter:
         ctx = dict(self.source_context(item.key))
         ctx.update(
             pin=md_escape(item.pin),
-            note=resolved.full_note,
+            note=f"{NOTE_OPEN}{resolved.full_note}{NOTE_CLOSE}",
             capital=capital,
             parenthetical=item.parenthetical,
         )
@@ -401,6 +405,21 @@ class Formatter:
         if item.parenthetical and "parenthetical" in self.style.sources:
             body += self.style.render("parenthetical", entry_type, ctx)
         return signal + body.strip()
+
+
+def note_refs(parts: list[Inline]) -> list[Inline]:
+    """Turn the note-number placeholders a template printed into live references."""
+    out: list[Inline] = []
+    for part in parts:
+        if not isinstance(part, Span) or NOTE_OPEN not in part.text:
+            out.append(part)
+            continue
+        for index, piece in enumerate(NOTE_NUMBER.split(part.text)):
+            if index % 2:
+                out.append(NoteRef(int(piece)))
+            elif piece:
+                out.append(part.styled(text=piece))
+    return out
 
 
 def tidy(text: str) -> str:

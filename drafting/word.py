@@ -24,7 +24,7 @@ from lxml import etree
 
 from drafting.cache import jinja, temp_beside
 from drafting.errors import DraftingError, Location
-from drafting.model import Block, Inline, LineBreak, NoteMark, SoftBreak, Span
+from drafting.model import Block, Inline, LineBreak, NoteMark, NoteRef, SoftBreak, Span
 from drafting.store import default_mode
 
 # docxtpl (and with it python-docx) is imported only to render a template that is not
@@ -402,11 +402,15 @@ def footnotes_root(package: Package) -> tuple[str, Any]:
 class _Writer:
     """Builds paragraphs and footnotes into one rendered template."""
 
-    def __init__(self, filing: Filing) -> None:
+    def __init__(self, filing: Filing, targets: set[int]) -> None:
         self.package = filing.package
         self.styles = style_ids(self.package)
         self.notes_name, self.notes_root = footnotes_root(self.package)
         self.next_id = 1 + max([int(n.get(w("id"))) for n in self.notes_root] + [0])
+        self.number = filing.notes_before  # the number of the last note written
+        self.targets = targets  # notes other notes refer to (supra note N)
+        marks = self.package.tree(DOCUMENT).iter(w("bookmarkStart"))
+        self.next_bookmark = 1 + max([int(b.get(w("id"), 0)) for b in marks] + [0])
 
     def style(self, names: Iterable[str]) -> str | None:
         return next((self.styles[n.lower()] for n in names if n.lower() in self.styles), None)
@@ -435,6 +439,8 @@ class _Writer:
                 etree.SubElement(etree.SubElement(parent, w("r")), w("br"))
             elif isinstance(item, SoftBreak):
                 add_text(etree.SubElement(parent, w("r")), " ")
+            elif isinstance(item, NoteRef):
+                field(parent, f"NOTEREF {note_bookmark(item.number)} \\h", str(item.number))
             elif isinstance(item, NoteMark) and note_iter is not None:
                 self.footnote(parent, next(note_iter))
 
@@ -454,10 +460,19 @@ class _Writer:
         """A footnote mark in ``paragraph`` and its note in footnotes.xml."""
         note_id = str(self.next_id)
         self.next_id += 1
+        self.number += 1
         reference = self.styles.get("footnotereference", "FootnoteReference")
+        bookmark = self.number in self.targets
+        if bookmark:  # NOTEREF fields point here
+            start = etree.SubElement(paragraph, w("bookmarkStart"))
+            start.set(w("id"), str(self.next_bookmark))
+            start.set(w("name"), note_bookmark(self.number))
         run = etree.SubElement(paragraph, w("r"))
         etree.SubElement(etree.SubElement(run, w("rPr")), w("rStyle")).set(w("val"), reference)
         etree.SubElement(run, w("footnoteReference")).set(w("id"), note_id)
+        if bookmark:
+            etree.SubElement(paragraph, w("bookmarkEnd")).set(w("id"), str(self.next_bookmark))
+            self.next_bookmark += 1
         note = etree.SubElement(self.notes_root, w("footnote"))
         note.set(w("id"), note_id)
         p = etree.SubElement(note, w("p"))
@@ -562,9 +577,29 @@ def renumber(body: Any, notes_root: Any) -> None:
         notes_root.append(note)
 
 
+def note_bookmark(number: int) -> str:
+    """The (hidden) bookmark on the mark of footnote ``number``."""
+    return f"_RefNote{number}"
+
+
+def field(parent: Any, instruction: str, result: str) -> None:
+    """A complex field (``NOTEREF ...``) with its cached result, in runs."""
+    for kind in ("begin", "instr", "separate", "result", "end"):
+        run = etree.SubElement(parent, w("r"))
+        if kind == "instr":
+            text = etree.SubElement(run, w("instrText"))
+            text.text = f" {instruction} "
+            text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        elif kind == "result":
+            add_text(run, result)
+        else:
+            etree.SubElement(run, w("fldChar")).set(w("fldCharType"), kind)
+
+
 def fill(filing: Filing, blocks: Sequence[Block], notes: Sequence[Sequence[Inline]]) -> None:
     """Put the blocks where ``{{ body }}`` was; ``notes`` are the note contents in order."""
-    writer = _Writer(filing)
+    targets = {p.number for note in notes for p in note if isinstance(p, NoteRef)}
+    writer = _Writer(filing, targets)
     note_iter = iter(notes)
     parent = filing.marker.getparent()
     index = parent.index(filing.marker)

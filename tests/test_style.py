@@ -61,7 +61,8 @@ def render(style: str, *notes: Note) -> list[str]:
     out = []
     for resolved in resolve(notes, TYPES):
         parts = formatter.note(resolved)
-        out.append("".join(f"*{p.text}*" if p.italic else p.text for p in parts))
+        out.append("".join(f"*{p.text}*" if getattr(p, "italic", False) else p.text
+                           for p in parts))
     return out
 
 
