@@ -12,17 +12,18 @@ from typing import Any
 
 from drafting import word
 from drafting.assemble import Assembled, Brief, assemble, load_brief
+from drafting.authorities import Table, list_of_sources, table_of_authorities
 from drafting.cache import CACHE_DIR, Cache, compile_into
 from drafting.errors import DraftingError, Location
 from drafting.library import Library, find_root, load_library
 from drafting.model import Inline, Note, NoteMark
-from drafting.resolve import resolve
+from drafting.resolve import ResolvedNote, resolve
 from drafting.style import Formatter, Style, load_style
 
 DEFAULT_STYLE = "house"
 BUILD_CACHE_VERSION = "3"
 #: Front-matter fields that steer the build and are not template values.
-BUILD_FIELDS = ("template", "style", "bibliography")
+BUILD_FIELDS = ("template", "style", "bibliography", "table_of_authorities", "list_of_sources")
 
 
 @dataclass
@@ -120,11 +121,35 @@ def prepare(brief_path: Path, style: str | None = None,
 
 def format_notes(prepared: Prepared, first_number: int) -> list[list[Inline]]:
     """Every footnote's content, short forms decided on the final order."""
+    return formatted(prepared, first_number)[2]
+
+
+def formatted(prepared: Prepared, first_number: int
+              ) -> tuple[list[ResolvedNote], Formatter, list[list[Inline]]]:
+    """The resolved notes, the formatter, and every footnote's content."""
     types = {key: source.type for key, source in prepared.library.sources.items()}
     resolved = resolve(notes_of(prepared.assembled), types, first_number=first_number,
                        no_supra=prepared.style.no_supra)
     formatter = Formatter(prepared.style, prepared.library.sources, prepared.library.memo)
-    return [formatter.note(note) for note in resolved]
+    return resolved, formatter, [formatter.note(note) for note in resolved]
+
+
+def indexes(prepared: Prepared, resolved: list[ResolvedNote], formatter: Formatter
+            ) -> tuple[Table | None, tuple[str, list[list[Inline]]] | None]:
+    """The table of authorities and the list of sources, when the brief asks for them
+    (``table_of_authorities: true`` or a title; ``list_of_sources: true`` or a title)."""
+    meta = prepared.brief.meta
+    table = sources = None
+    if meta.get("table_of_authorities"):
+        title = meta["table_of_authorities"]
+        table = table_of_authorities(resolved, formatter,
+                                     title if isinstance(title, str) else None)
+    if meta.get("list_of_sources"):
+        title = meta["list_of_sources"]
+        if not isinstance(title, str):
+            title = str(prepared.style.data.get("list_of_sources", "Sources"))
+        sources = (title, list_of_sources(resolved, formatter))
+    return table, sources
 
 
 def dry_run(brief_path: Path, library: Library | None = None) -> int:
@@ -146,8 +171,9 @@ def build(brief_path: Path, output: Path | None = None, style: str | None = None
     rendered = prepared.library.root / CACHE_DIR / "rendered" if use_cache else None
     filing = word.render_template(prepared.template, prepared.context, prepared.brief.where(),
                                   rendered)
-    notes = format_notes(prepared, filing.notes_before + 1)
-    word.fill(filing, prepared.assembled.blocks, notes)
+    resolved, formatter, notes = formatted(prepared, filing.notes_before + 1)
+    table, sources = indexes(prepared, resolved, formatter)
+    word.fill(filing, prepared.assembled.blocks, notes, table, sources)
     out = output or default_output(prepared.library.root, prepared.brief.name)
     word.save(filing, out)
     if prepared.library.memo:

@@ -377,6 +377,20 @@ class Formatter:
         return memoized(self.memo, json.dumps(inputs, sort_keys=True).encode(), "cite",
                         lambda: self.render_item(resolved, capital))
 
+    def reference(self, key: str, closed: bool = True) -> list[Inline]:
+        """A source's full citation on its own (no pinpoint, signal or hereinafter), for a
+        table of authorities or a list of sources."""
+        def render() -> str:
+            ctx = dict(self.source_context(key))
+            ctx.update(pin="", note="", capital=True, parenthetical="")
+            return tidy(self.style.render(FULL, self.sources[key].type, ctx))
+
+        inputs = [self.style.text, self.sources[key].type, self.source_context(key)]
+        text = memoized(self.memo, json.dumps(inputs, sort_keys=True).encode(), "reference",
+                        render)
+        parts = self.inline(text)
+        return self.end_sentence(parts) if closed else parts
+
     def render_item(self, resolved: ResolvedItem, capital: bool) -> str:
         """One authority rendered with the style's templates."""
         item = resolved.item

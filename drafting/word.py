@@ -34,6 +34,9 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 BODY_MARKER = "DRAFTING-BODY-PLACEHOLDER"
+AUTHORITIES_MARKER = "DRAFTING-AUTHORITIES-PLACEHOLDER"
+#: Values every template may use besides the brief's front matter.
+PLACEHOLDERS = {"body": BODY_MARKER, "authorities": AUTHORITIES_MARKER}
 SPECIAL_NOTES = {"separator", "continuationSeparator", "continuationNotice"}
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
@@ -201,6 +204,7 @@ class Filing:
     path: Path
     marker: Any  # the w:p element holding {{ body }}
     notes_before: int  # footnotes the template has before the body
+    authorities: Any = None  # the w:p holding {{ authorities }}, if the template has one
 
 
 def render_template(path: Path, context: dict[str, Any], brief: Location,
@@ -235,7 +239,9 @@ def render_template(path: Path, context: dict[str, Any], brief: Location,
         if el is marker:
             break
         before += el.tag == w("footnoteReference")
-    return Filing(package=package, path=path, marker=marker, notes_before=before)
+    found = [p for p in body.iter(w("p")) if text_of(p).strip() == AUTHORITIES_MARKER]
+    return Filing(package=package, path=path, marker=marker, notes_before=before,
+                  authorities=found[0] if found else None)
 
 
 def rendered_key(path: Path, context: dict[str, Any]) -> str:
@@ -269,7 +275,7 @@ def render_with_docxtpl(path: Path, context: dict[str, Any], brief: Location) ->
 
     try:
         template = DocxTemplate(str(path))
-        template.render({**context, "body": BODY_MARKER}, template_environment())
+        template.render({**context, **PLACEHOLDERS}, template_environment())
         buffer = io.BytesIO()
         template.save(buffer)
     except jinja("UndefinedError") as err:
@@ -324,7 +330,7 @@ def check_template(path: Path, context: dict[str, Any] | None = None,
             rendered = re.sub(r"\{\{-?\s*body\s*-?\}\}", BODY_MARKER, source)
         else:
             rendered = template_environment().from_string(source).render(
-                {**context, "body": BODY_MARKER})
+                {**context, **PLACEHOLDERS})
     except jinja("UndefinedError") as err:
         raise undefined_field(err, path, brief) from None
     except jinja("TemplateSyntaxError") as err:
@@ -402,13 +408,14 @@ def footnotes_root(package: Package) -> tuple[str, Any]:
 class _Writer:
     """Builds paragraphs and footnotes into one rendered template."""
 
-    def __init__(self, filing: Filing, targets: set[int]) -> None:
+    def __init__(self, filing: Filing, targets: set[int], table: Any = None) -> None:
         self.package = filing.package
         self.styles = style_ids(self.package)
         self.notes_name, self.notes_root = footnotes_root(self.package)
         self.next_id = 1 + max([int(n.get(w("id"))) for n in self.notes_root] + [0])
         self.number = filing.notes_before  # the number of the last note written
         self.targets = targets  # notes other notes refer to (supra note N)
+        self.table = table  # the table of authorities, when the brief has one
         marks = self.package.tree(DOCUMENT).iter(w("bookmarkStart"))
         self.next_bookmark = 1 + max([int(b.get(w("id"), 0)) for b in marks] + [0])
 
@@ -483,6 +490,82 @@ class _Writer:
         etree.SubElement(ref, w("footnoteRef"))
         add_text(etree.SubElement(p, w("r")), " ")
         self.inlines(p, content, self.notes_name, None)
+        if self.table is not None:  # mark the authorities cited here for Word's TOA
+            for authority in self.table.by_note.get(self.number, []):
+                category = self.table.category_of[authority.key]
+                field(p, f'TA \\l "{field_text(authority.plain)}" \\s "{authority.key}" '
+                         f"\\c {category}", None)
+
+    def simple(self, text: str, styles: tuple[str, ...], bold: bool = False,
+               center: bool = False) -> Any:
+        """A paragraph of plain text in the first of ``styles`` the template has."""
+        p = etree.Element(w("p"))
+        ppr = etree.SubElement(p, w("pPr"))
+        style = self.style(styles)
+        if style:
+            etree.SubElement(ppr, w("pStyle")).set(w("val"), style)
+        if center:
+            etree.SubElement(ppr, w("jc")).set(w("val"), "center")
+        run = etree.SubElement(p, w("r"))
+        if bold:
+            etree.SubElement(etree.SubElement(run, w("rPr")), w("b"))
+        add_text(run, text)
+        return p
+
+    def table_of_authorities(self, table: Any) -> list[Any]:
+        """The table: a title, then per category a heading and a TOA field whose cached
+        result lists each authority with the notes citing it (Word puts pages there
+        when it updates fields)."""
+        from drafting.authorities import pages
+
+        out = [self.simple(table.title, ("Section Title", "Heading 1"), bold=True,
+                           center=True)]
+        for category in table.categories:
+            out.append(self.simple(category.name, ("toa heading", "Heading 2"), bold=True))
+            entries = []
+            for authority in category.authorities:
+                p = etree.Element(w("p"))
+                ppr = etree.SubElement(p, w("pPr"))
+                style = self.style(("table of authorities",))
+                if style:
+                    etree.SubElement(ppr, w("pStyle")).set(w("val"), style)
+                tab = etree.SubElement(etree.SubElement(ppr, w("tabs")), w("tab"))
+                tab.set(w("val"), "right")
+                tab.set(w("leader"), "dot")
+                tab.set(w("pos"), "9350")
+                etree.SubElement(ppr, w("ind")).set(w("hanging"), "360")
+                self.inlines(p, authority.entry, DOCUMENT, None)
+                add_text(etree.SubElement(p, w("r")), "\t" + pages(authority.notes))
+                entries.append(p)
+            begin = etree.Element(w("p"))
+            field(begin, f'TOA \\c "{category.number}" \\p', "")
+            # the field begins before the first entry and ends after the last
+            first, last = entries[0], entries[-1]
+            runs = list(begin.iter(w("r")))
+            for run in reversed(runs[:3]):  # begin, instruction, separate
+                first.insert(1, run)
+            last.append(runs[-1])  # end
+            out.extend(entries)
+        return out
+
+    def list_of_sources(self, title: str, entries: Sequence[Sequence[Inline]]) -> list[Any]:
+        """A heading and one paragraph per source."""
+        heading = self.simple(title, ("Heading 1",), bold=True, center=True)
+        heading.find(w("pPr")).insert(1, etree.Element(w("pageBreakBefore")))
+        out = [heading]
+        for entry in entries:
+            p = etree.Element(w("p"))
+            ppr = etree.SubElement(p, w("pPr"))
+            style = self.style(("Bibliography", "Normal"))
+            if style:
+                etree.SubElement(ppr, w("pStyle")).set(w("val"), style)
+            ind = etree.SubElement(ppr, w("ind"))
+            ind.set(w("left"), "720")
+            ind.set(w("hanging"), "720")
+            etree.SubElement(ppr, w("spacing")).set(w("after"), "120")
+            self.inlines(p, entry, DOCUMENT, None)
+            out.append(p)
+        return out
 
     def finish(self) -> None:
         """Renumber the notes in reference order."""
@@ -582,9 +665,17 @@ def note_bookmark(number: int) -> str:
     return f"_RefNote{number}"
 
 
-def field(parent: Any, instruction: str, result: str) -> None:
-    """A complex field (``NOTEREF ...``) with its cached result, in runs."""
-    for kind in ("begin", "instr", "separate", "result", "end"):
+def field_text(text: str) -> str:
+    """Text for a quoted field argument: no straight double quotes."""
+    return " ".join(text.replace('"', "”").split())
+
+
+def field(parent: Any, instruction: str, result: str | None) -> None:
+    """A complex field (``NOTEREF ...``) with its cached result (``None``: a field that
+    shows nothing, like ``TA``), in runs."""
+    kinds = ("begin", "instr", "separate", "result", "end") if result is not None \
+        else ("begin", "instr", "end")
+    for kind in kinds:
         run = etree.SubElement(parent, w("r"))
         if kind == "instr":
             text = etree.SubElement(run, w("instrText"))
@@ -596,17 +687,40 @@ def field(parent: Any, instruction: str, result: str) -> None:
             etree.SubElement(run, w("fldChar")).set(w("fldCharType"), kind)
 
 
-def fill(filing: Filing, blocks: Sequence[Block], notes: Sequence[Sequence[Inline]]) -> None:
-    """Put the blocks where ``{{ body }}`` was; ``notes`` are the note contents in order."""
+def fill(filing: Filing, blocks: Sequence[Block], notes: Sequence[Sequence[Inline]],
+         table: Any = None, sources: tuple[str, Sequence[Sequence[Inline]]] | None = None
+         ) -> None:
+    """Put the blocks where ``{{ body }}`` was; ``notes`` are the note contents in order.
+
+    ``table`` (a table of authorities) goes where ``{{ authorities }}`` is, or before the
+    body; ``sources`` (a title and entries) is a list of sources after it."""
     targets = {p.number for note in notes for p in note if isinstance(p, NoteRef)}
-    writer = _Writer(filing, targets)
+    writer = _Writer(filing, targets, table)
     note_iter = iter(notes)
     parent = filing.marker.getparent()
     index = parent.index(filing.marker)
-    for offset, block in enumerate(blocks):
+    paragraphs = []
+    for block in blocks:
         count = sum(isinstance(i, NoteMark) for i in block.inlines)
-        block_notes = [next(note_iter) for _ in range(count)]
-        parent.insert(index + offset, writer.paragraph(block, block_notes))
+        paragraphs.append(writer.paragraph(block, [next(note_iter) for _ in range(count)]))
+    for offset, paragraph in enumerate(paragraphs):
+        parent.insert(index + offset, paragraph)
+    if sources is not None:  # an appendix: after everything, on a page of its own
+        body = filing.package.tree(DOCUMENT).find(w("body"))
+        end = body.find(w("sectPr"))
+        for paragraph in writer.list_of_sources(*sources):
+            if end is not None:
+                end.addprevious(paragraph)
+            else:
+                body.append(paragraph)
+    if table is not None and table.categories:
+        entries = writer.table_of_authorities(table)
+        at = filing.authorities if filing.authorities is not None else paragraphs[0] \
+            if paragraphs else filing.marker
+        for paragraph in entries:
+            at.addprevious(paragraph)
+    if filing.authorities is not None:
+        filing.authorities.getparent().remove(filing.authorities)
     parent.remove(filing.marker)
     writer.finish()
 

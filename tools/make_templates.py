@@ -100,6 +100,15 @@ def setup_styles(doc) -> None:
     link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
     link.font.underline = True
 
+    toa = paragraph_style(doc, "table of authorities")
+    set_font(toa, 12)
+    toa.paragraph_format.space_after = Pt(6)
+    toa_heading = paragraph_style(doc, "toa heading")
+    set_font(toa_heading, 12, bold=True)
+    toa_heading.paragraph_format.space_before = Pt(12)
+    toa_heading.paragraph_format.space_after = Pt(6)
+    toa_heading.paragraph_format.keep_with_next = True
+
     caption = paragraph_style(doc, "Caption Block")
     set_font(caption, 12, bold=True)
     caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -179,6 +188,9 @@ def signature(doc) -> None:
 
 
 def body(doc) -> None:
+    # A table of authorities goes here when the brief asks for one (otherwise the
+    # paragraph is dropped), then the brief's text.
+    doc.add_paragraph("{{ authorities }}", style="Normal")
     doc.add_paragraph("{{ body }}", style="Body Text")
 
 
