@@ -57,7 +57,7 @@ def prepare(work: Path) -> None:
     brief = load_brief(ROOT / "briefs" / "kazakhstan-2020.md")
     front = (ROOT / "briefs" / "kazakhstan-2020.md").read_text(encoding="utf-8")
     front = front[: front.index("\n---\n", 4) + 5]
-    expanded = render_body(brief, load_library(ROOT))
+    expanded = render_body(brief, load_library(ROOT))[0]
     expanded = re.sub(r"(?m)^\{\.[\w-]+\}\n", "", expanded)  # pandoc has no paragraph attributes
     for size in SIZES:
         (work / "briefs" / f"x{size}.md").write_text(front + "\n\n".join([brief.body] * size),

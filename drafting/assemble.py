@@ -8,6 +8,7 @@ line the user must fix, not a line of some intermediate text.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -66,6 +67,12 @@ class Assembled:
     brief: Brief
     blocks: list[Block]
     facts: list[str] = field(default_factory=list)
+    origins: list[tuple[str, int, int]] = field(default_factory=list)  # fact, lines in text
+
+    def fact_at(self, line: int) -> str:
+        """The fact whose text is at a (file) line of the assembled text, or ''."""
+        offset = line - self.brief.body_line
+        return next((f for f, first, last in self.origins if first <= offset <= last), "")
 
 
 def load_brief(path: Path, memo: Cache | None = None) -> Brief:
@@ -167,18 +174,25 @@ def template_line(error: BaseException) -> int | None:
     return line
 
 
-def render_body(brief: Brief, library: Library, tree: Any = None) -> str:
-    """Run the brief's Jinja: front-matter values and ``fact(id)``, which inserts a fact."""
-    used: list[str] = []
+FACT_SLOT = re.compile("\ue005(\\d+)\ue005")
+
+
+def render_body(brief: Brief, library: Library, tree: Any = None
+                ) -> tuple[str, list[tuple[str, int, int]]]:
+    """Run the brief's Jinja: front-matter values and ``fact(id)``, which inserts a fact.
+
+    Returns the text and where each fact landed in it: (id, first line, last line),
+    lines counted from 0."""
+    inserted: list[tuple[str, str]] = []
 
     def fact(fact_id: str) -> str:
-        used.append(fact_id)
-        return library.fact(str(fact_id)).body.strip()
+        inserted.append((str(fact_id), library.fact(str(fact_id)).body.strip()))
+        return f"\ue005{len(inserted) - 1}\ue005"  # filled in below, to count lines
 
     try:
         template = body_env().from_string(tree) if tree is not None else \
             template_from(body_env(), brief.body)
-        return template.render({**brief.meta, "fact": fact, "brief": brief.meta})
+        rendered = template.render({**brief.meta, "fact": fact, "brief": brief.meta})
     except jinja("TemplateSyntaxError") as err:
         raise DraftingError(f"Jinja syntax error: {err.message}", brief.where(err.lineno)) from None
     except DraftingError as err:
@@ -197,6 +211,23 @@ def render_body(brief: Brief, library: Library, tree: Any = None) -> str:
         raise DraftingError(
             f"error in a Jinja expression: {err}", brief.where(template_line(err))
         ) from None
+    return fill_facts(rendered, inserted)
+
+
+def fill_facts(rendered: str, inserted: list[tuple[str, str]]
+               ) -> tuple[str, list[tuple[str, int, int]]]:
+    """Put each fact's text in its slot, noting the lines it spans."""
+    out, origins, position, line = [], [], 0, 0
+    for match in FACT_SLOT.finditer(rendered):
+        before = rendered[position : match.start()]
+        line += before.count("\n")
+        fact_id, body = inserted[int(match[1])]
+        origins.append((fact_id, line, line + body.count("\n")))
+        out += [before, body]
+        line += body.count("\n")
+        position = match.end()
+    out.append(rendered[position:])
+    return "".join(out), origins
 
 
 def assemble(brief: Brief, library: Library) -> Assembled:
@@ -226,12 +257,13 @@ def assemble(brief: Brief, library: Library) -> Assembled:
         raise_all(dedupe(check_text(brief.body, own, library) + errors))
     tree = trees.get(brief.body)
     if dynamic:
-        text = render_body(brief, library, tree)
+        text, origins = render_body(brief, library, tree)
     else:  # the same brief, facts and values render the same text
         inputs = [brief.body, json.dumps(encode_json(brief.meta), sort_keys=True),
                   *(library.fact(f).body for f, _ in calls)]
-        text = memoized(library.memo, "\0".join(inputs).encode(), "rendered",
-                        lambda: render_body(brief, library, tree))
+        text, origins = memoized(library.memo, "\0".join(inputs).encode(), "rendered",
+                                 lambda: render_body(brief, library, tree),
+                                 decode=lambda data: (data[0], [tuple(o) for o in data[1]]))
     try:
         blocks = parse_markdown(text, own, library)
         problems = check_keys(citations_in(blocks), library)
@@ -239,7 +271,8 @@ def assemble(brief: Brief, library: Library) -> Assembled:
         blocks, problems = [], list(getattr(err, "errors", [err]))
     if problems:  # report them where the brief's own text has them
         raise_all(dedupe(check_text(brief.body, own, library) or problems))
-    return Assembled(brief=brief, blocks=blocks, facts=list(dict.fromkeys(f for f, _ in calls)))
+    return Assembled(brief=brief, blocks=blocks, facts=list(dict.fromkeys(f for f, _ in calls)),
+                     origins=origins)
 
 
 def dedupe(errors: list[DraftingError]) -> list[DraftingError]:

@@ -10,18 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drafting import word
+from drafting import record, word
 from drafting.assemble import Assembled, Brief, assemble, load_brief
 from drafting.authorities import Table, list_of_sources, table_of_authorities
 from drafting.cache import CACHE_DIR, Cache, compile_into
 from drafting.errors import DraftingError, Location
 from drafting.library import Library, find_root, load_library
 from drafting.model import Inline, Note, NoteMark
-from drafting.resolve import ResolvedNote, resolve
+from drafting.resolve import ResolvedCitation, ResolvedNote, resolve
 from drafting.style import Formatter, Style, load_style
 
 DEFAULT_STYLE = "house"
-BUILD_CACHE_VERSION = "3"
+BUILD_CACHE_VERSION = "4"
 #: Front-matter fields that steer the build and are not template values.
 BUILD_FIELDS = ("template", "style", "bibliography", "table_of_authorities", "list_of_sources")
 
@@ -33,6 +33,7 @@ class BuildResult:
     output: Path
     footnotes: int
     facts: list[str]
+    changes: list[str] | None = None  # since the previous build; None if there was none
 
 
 def notes_of(assembled: Assembled) -> list[Note]:
@@ -178,4 +179,21 @@ def build(brief_path: Path, output: Path | None = None, style: str | None = None
     word.save(filing, out)
     if prepared.library.memo:
         prepared.library.memo.save()
-    return BuildResult(output=out, footnotes=len(notes), facts=prepared.assembled.facts)
+    now = note_records(prepared, resolved, notes)
+    before = record.load(prepared.library.root, brief_path)
+    record.save(prepared.library.root, brief_path, out, now)
+    return BuildResult(output=out, footnotes=len(notes), facts=prepared.assembled.facts,
+                       changes=None if before is None else record.changes(before, now))
+
+
+def note_records(prepared: Prepared, resolved: list[ResolvedNote],
+                 notes: list[list[Inline]]) -> list[record.NoteRecord]:
+    """What each footnote says, cites, and which fact it came from."""
+    origin = [prepared.assembled.fact_at(note.where.line or 0)
+              for note in notes_of(prepared.assembled)]
+    out = []
+    for note, parts, fact in zip(resolved, notes, origin, strict=True):
+        keys = [i.item.key for p in note.parts if isinstance(p, ResolvedCitation) for i in p.items]
+        text = "".join(getattr(p, "text", "") for p in parts)
+        out.append(record.NoteRecord(note.number, text, list(dict.fromkeys(keys)), fact))
+    return out

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drafting import record
 from drafting.cache import Cache
 from drafting.check import CHECK_VERSION, Library, fact_ids, load
 from drafting.config import as_date, load_config
@@ -18,6 +19,7 @@ from drafting.errors import DraftingError, Location, display_path
 from drafting.library import load_fact, suggest
 from drafting.markdown import parse_blocks
 from drafting.model import Block, Citation, CiteItem, Inline, Note, NoteMark
+from drafting.record import NoteRecord
 from drafting.resolve import resolve
 from drafting.style import Formatter, load_style
 
@@ -111,18 +113,63 @@ def show_fact(root: Path, fact_id: str, style_name: str = "house") -> Shown:
                  formatted, fact.meta)
 
 
-def used_by(root: Path, fact_id: str) -> list[tuple[str, int, str]]:
-    """Every place that uses a fact: (file, line, how)."""
+@dataclass
+class Use:
+    """A place that uses a fact or source, and the footnotes it became in the last build."""
+
+    path: str
+    line: int
+    how: str
+    notes: list[int] | None = None  # None: the brief has not been built yet
+
+    @property
+    def landed(self) -> str:
+        if self.how != "brief":
+            return ""
+        if self.notes is None:
+            return "not built yet"
+        if not self.notes:
+            return "no footnote"
+        return ("notes " if len(self.notes) > 1 else "note ") + ", ".join(map(str, self.notes))
+
+
+def last_builds(root: Path) -> dict[str, list[NoteRecord]]:
+    """The notes of each brief's last build, by the brief's path in the library."""
+    return record.all_records(root)
+
+
+def used_by(root: Path, fact_id: str) -> list[Use]:
+    """Every place that uses a fact, with the footnotes its citations became."""
     lib = open_library(root)
     find_fact(lib, fact_id)
+    builds = last_builds(root)
     places = []
     for path, report in sorted(lib.briefs.items()):
+        notes = builds.get(record.brief_name(root, path))
         for used, line in report["facts"]:
             if used == fact_id:
-                places.append((display_path(path), line, "brief"))
+                landed = None if notes is None else [n.number for n in notes
+                                                     if n.fact == fact_id]
+                places.append(Use(display_path(path), line, "brief", landed))
     for path, report in sorted(lib.facts.items()):
         if report["meta"].get("superseded_by") == fact_id:
-            places.append((display_path(path), 2, "superseded_by"))
+            places.append(Use(display_path(path), 2, "superseded_by"))
+    return places
+
+
+def source_used_by(root: Path, key: str) -> list[Use]:
+    """Every fact and brief line citing a source, and the footnotes it is in per brief."""
+    lib = open_library(root)
+    if key not in lib.sources:
+        raise DraftingError(f"unknown source key '{key}'{suggest(key, lib.sources)}")
+    cites = dict.fromkeys((display_path(path), line) for path, line in cited_by(lib).get(key, []))
+    places = [Use(path, line, "cites") for path, line in cites]
+    builds = last_builds(root)
+    for path in sorted(lib.briefs):
+        notes = builds.get(record.brief_name(root, path))
+        landed = [n.number for n in notes if key in n.keys] if notes is not None else None
+        if landed or notes is None:
+            places.append(Use(display_path(path), 1, "brief", landed))
     return places
 
 

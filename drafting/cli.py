@@ -66,8 +66,10 @@ def cli() -> None:
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside the .docx (LibreOffice).")
 @click.option("--no-cache", is_flag=True,
               help="Parse everything again (ignore .drafting-cache/).")
+@click.option("--changes", is_flag=True,
+              help="List the footnotes whose text or number changed since the last build.")
 def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf: bool,
-          no_cache: bool) -> None:
+          no_cache: bool, changes: bool) -> None:
     """Build BRIEFS (briefs/NAME.md files) into Word documents with real footnotes.
 
     Every brief is checked in full before anything is written; a brief with a
@@ -88,6 +90,13 @@ def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf:
             continue
         click.echo(f"wrote {display_path(result.output)} ({result.footnotes} footnotes, "
                    f"{len(result.facts)} facts)")
+        if changes:
+            if result.changes is None:
+                click.echo("  no earlier build to compare with")
+            elif not result.changes:
+                click.echo("  no footnote changed since the last build")
+            for line in result.changes or []:
+                click.echo(f"  {line}")
         if pdf:
             from drafting.pdf import to_pdf
 
@@ -369,17 +378,24 @@ def fact_search(words: tuple[str, ...], limit: int, output_format: str) -> None:
 @click.argument("fact_id")
 @FORMAT
 def fact_used_by(fact_id: str, output_format: str) -> None:
-    """Every brief (and line) that uses a fact."""
+    """Every brief (and line) that uses a fact, and the footnotes its citations became in
+    the brief's last build."""
     from drafting.catalog import used_by
 
-    places = used_by(library_root(), fact_id)
+    uses(used_by(library_root(), fact_id), output_format, f"no brief uses {fact_id}")
+
+
+def uses(places: list, output_format: str, nothing: str) -> None:
+    """Places (file, line, how, footnotes in the last build) as a table or JSON."""
+    import dataclasses
+
     if output_format == "json":
-        emit_json([{"path": p, "line": line, "how": how} for p, line, how in places])
-        return
-    if not places:
-        click.echo(f"no brief uses {fact_id}")
-        return
-    table(["file", "line", "how"], [[p, str(line), how] for p, line, how in places])
+        emit_json([dataclasses.asdict(p) for p in places])
+    elif not places:
+        click.echo(nothing)
+    else:
+        table(["file", "line", "how", "last build"],
+              [[p.path, str(p.line), p.how, p.landed] for p in places])
 
 
 @fact.command("rename")
@@ -475,6 +491,17 @@ def source_show(key: str, style: str, output_format: str) -> None:
     click.echo(click.style(f"cited by {len(cited)}:", bold=True))
     for path, line in cited:
         click.echo(f"  {path}:{line}")
+
+
+@source.command("used-by")
+@click.argument("key")
+@FORMAT
+def source_used_by(key: str, output_format: str) -> None:
+    """Every fact and brief citing KEY, and the footnotes it is in after each brief's last
+    build."""
+    from drafting.catalog import source_used_by as find
+
+    uses(find(library_root(), key), output_format, f"nothing cites {key}")
 
 
 @source.command("rename")

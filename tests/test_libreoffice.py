@@ -133,3 +133,17 @@ def test_build_pdf_writes_a_pdf_beside_the_docx(make_library) -> None:
     assert "Over 600 unions were refused." in text
     assert "Andrei Grishin, Fergana News Agency, A Country Under a Paragraph 3" in squash(text)
     assert not list((make_library.root / "build").glob(".*tmp"))
+
+
+def test_table_of_authorities_and_supra_numbers_render(make_library, tmp_path: Path) -> None:
+    out = tmp_path / "post-hearing.docx"
+    build(ROOT / "briefs" / "post-hearing-2020.md", out)
+    text = squash("\n".join(to_pdf_pages(out, tmp_path)))
+    assert "Table of Authorities Statutes 19 U.S.C. (2018)" in text
+    assert re.search(r"19 U\.S\.C\. \(2018\)\.*\s*nn\. 1, 2, 8", text)
+    assert "International materials" in text and "List of Sources" in text
+    make_library.fact("x", "One [@grishin-2019, 3]. Two [@ilo-cas-2019]. Three [@grishin-2019, 4].")
+    supra = tmp_path / "supra.docx"
+    build(make_library.brief('{{ fact("x") }}'), supra)
+    (tmp_path / "s").mkdir()
+    assert "Grishin, supra note 1, at 4." in squash("\n".join(to_pdf_pages(supra, tmp_path / "s")))

@@ -124,8 +124,41 @@ def test_fact_search_ranks_titles_first(example: Path) -> None:
 def test_fact_used_by(example: Path) -> None:
     result = json.loads(run("fact", "used-by", "unions-denied-registration-600",
                             "--format", "json").output)
-    assert result == [{"path": "briefs/kazakhstan-2020.md", "line": 49, "how": "brief"}]
+    assert [(r["path"], r["line"], r["notes"]) for r in result] == [
+        ("briefs/kazakhstan-2020.md", 49, None), ("briefs/post-hearing-2020.md", 24, None)]
+    assert run("build", "briefs/kazakhstan-2020.md").exit_code == 0
+    result = json.loads(run("fact", "used-by", "unions-denied-registration-600",
+                            "--format", "json").output)
+    assert result[0]["notes"] == [9]  # the fact's one citation became footnote 9
+    table = run("fact", "used-by", "fprk-state-control").output
+    assert "briefs/kazakhstan-2020.md  35    brief  notes 6, 7" in table
     assert "unknown fact" in run("fact", "used-by", "nope").stderr
+
+
+def test_source_used_by(example: Path) -> None:
+    assert run("build", "briefs/kazakhstan-2020.md").exit_code == 0
+    rows = json.loads(run("source", "used-by", "grishin-2019", "--format", "json").output)
+    assert {(r["path"], r["how"]) for r in rows if r["how"] == "cites"} == {
+        ("snippets/kazakhstan/decertified-unions-forced-fprk.md", "cites"),
+        ("snippets/kazakhstan/unions-denied-registration-600.md", "cites")}
+    built = [r for r in rows if r["path"] == "briefs/kazakhstan-2020.md"]
+    assert built[0]["notes"] == [9, 10]
+    assert "unknown source key" in run("source", "used-by", "nope").stderr
+
+
+def test_build_changes(example: Path) -> None:
+    first = run("build", "briefs/kazakhstan-2020.md", "--changes")
+    assert "no earlier build to compare with" in first.output
+    assert "no footnote changed" in run("build", "briefs/kazakhstan-2020.md",
+                                         "--changes").output
+    brief = example / "briefs" / "kazakhstan-2020.md"
+    brief.write_text(brief.read_text().replace(
+        '{{ fact("unions-denied-registration-600") }}',
+        '{{ fact("unions-denied-registration-600") }} [@hrw-2016-not-the-enemy, 12]'))
+    lines = run("build", "briefs/kazakhstan-2020.md", "--changes").output.splitlines()
+    assert lines[1].startswith("  note 10: text changed (was note 10): “Id.” → “Human Rights")
+    assert lines[2] == "  note 11: new: “Grishin, supra note 9.”"
+    assert lines[3] == "  notes 12–21: renumbered (were 11–20)"
 
 
 def test_fact_rename_updates_every_use(example: Path) -> None:
