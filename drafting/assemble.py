@@ -36,8 +36,12 @@ def body_env() -> Any:
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
+    # Jinja's {# comments #} would swallow heading labels ({#sec:legal}); a brief uses
+    # HTML comments, or {## this ##} for a Jinja comment.
     return registered(SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                           keep_trailing_newline=True, loader=source_loader()))
+                                           keep_trailing_newline=True, loader=source_loader(),
+                                           comment_start_string="{##",
+                                           comment_end_string="##}"))
 
 
 @dataclass

@@ -17,11 +17,16 @@ from drafting.cache import CACHE_DIR, Cache, compile_into
 from drafting.errors import DraftingError, Location
 from drafting.library import Library, find_root, load_library
 from drafting.model import Inline, Note, NoteMark
-from drafting.resolve import ResolvedCitation, ResolvedNote, resolve
+from drafting.resolve import (
+    ResolvedCitation,
+    ResolvedNote,
+    resolve,
+    resolve_cross_references,
+)
 from drafting.style import Formatter, Style, load_style
 
 DEFAULT_STYLE = "house"
-BUILD_CACHE_VERSION = "4"
+BUILD_CACHE_VERSION = "5"
 #: Front-matter fields that steer the build and are not template values.
 BUILD_FIELDS = ("template", "style", "bibliography", "table_of_authorities", "list_of_sources")
 
@@ -115,6 +120,9 @@ def prepare(brief_path: Path, style: str | None = None,
         library = open_library(brief_path, brief.meta, memo)
     assembled = assemble(brief, library)
     chosen = choose_style(style, brief, library.root, memo)
+    words = chosen.data.get("cross_reference") or {}
+    assembled.blocks = resolve_cross_references(assembled.blocks, words.get("before", "supra"),
+                                                words.get("after", "infra"))
     template = template_path(brief.meta, library.root, brief.where())
     context = {k: v for k, v in brief.meta.items() if k not in BUILD_FIELDS}
     return Prepared(brief, library, assembled, chosen, template, context)

@@ -27,7 +27,7 @@ from drafting.markdown import citations_in, parse_blocks
 from drafting.model import Block, NoteMark, Source
 from drafting.style import parse_date
 
-CHECK_VERSION = "2"
+CHECK_VERSION = "3"
 ERROR, WARNING = "error", "warning"
 PSEUDO_FACT_KEY = "fact:"
 STRAIGHT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})

@@ -217,11 +217,11 @@ def emit_json(data: object) -> None:
 
 def styled(parts: list) -> str:
     """Inline text for the terminal: italic and bold shown with ANSI (dropped when piped)."""
-    from drafting.model import LineBreak, NoteMark, NoteRef, SoftBreak, Span
+    from drafting.model import HeadingRef, LineBreak, NoteMark, NoteRef, SoftBreak, Span
 
     out = []
     for part in parts:
-        if isinstance(part, NoteRef):
+        if isinstance(part, (NoteRef, HeadingRef)):
             out.append(part.text)
         elif isinstance(part, Span):
             out.append(click.style(part.text, italic=part.italic or None, bold=part.bold or None))

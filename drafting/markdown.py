@@ -19,7 +19,17 @@ from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 
 from drafting.citations import find_unclosed, looks_like_citation, parse_citation
 from drafting.errors import DraftingError, Location
-from drafting.model import Block, Citation, Inline, LineBreak, Note, NoteMark, SoftBreak, Span
+from drafting.model import (
+    Block,
+    Citation,
+    CrossRef,
+    Inline,
+    LineBreak,
+    Note,
+    NoteMark,
+    SoftBreak,
+    Span,
+)
 
 #: Inline HTML tags we understand, and the mark each sets.
 HTML_MARKS = {
@@ -144,7 +154,7 @@ class _Converter:
     def blocks(self, tokens: list[Token], env: dict) -> list[Block]:
         """Convert a block token stream."""
         out: list[Block] = []
-        quote_depth, lists, kind, level = 0, [], "para", 0
+        quote_depth, lists, kind, level, label = 0, [], "para", 0, ""
         argument: list[bool] = []  # one entry per open container
         for tok in tokens:
             if tok.nesting == 1:
@@ -161,15 +171,19 @@ class _Converter:
                 lists.pop()
             elif tok.type == "heading_open":
                 kind, level = "heading", int(tok.tag[1:])
+                label = str(tok.attrGet("id") or "")
             elif tok.type == "inline":
                 block_kind = kind if kind == "heading" else (
                     lists[-1] if lists else "quote" if quote_depth else "para")
                 inlines = self.inlines(tok, env)
+                if kind == "heading":
+                    inlines, label = heading_label(inlines, label)
                 out.append(Block(block_kind, tuple(place_note_marks(inlines)),
                                  level if kind == "heading" else len(lists),
                                  argument=bool(argument and argument[-1]),
-                                 line=self.at(tok.map[0] if tok.map else 0).line or 0))
-                kind, level = "para", 0
+                                 line=self.at(tok.map[0] if tok.map else 0).line or 0,
+                                 label=label if kind == "heading" else ""))
+                kind, level, label = "para", 0, ""
             elif tok.type in ("code_block", "fence", "html_block"):
                 text = tok.content.rstrip("\n")
                 if tok.type == "html_block" and text.lstrip().startswith("<!--"):
@@ -221,6 +235,9 @@ class _Converter:
                 self.html(tok.content, marks, link, out)
             elif t == "image":
                 out.append(self.span(tok.content, marks, link))
+            elif t == "citation" and CROSS_REF.match(tok.content):
+                where = self.at(line0, content, tok.meta["offset"])
+                out.append(cross_ref(tok.content, where))
             elif t == "citation":
                 where = self.at(line0, content, tok.meta["offset"])
                 try:
@@ -281,6 +298,28 @@ class _Converter:
             code=code,
             argument="argument" in on,
         )
+
+
+CROSS_REF = re.compile(r"^\s*(?P<prefix>[^@\[\]]*?)\s*@(?P<label>sec:[\w:.-]+)\s*$")
+HEADING_LABEL = re.compile(r"\s*\{#([\w:.-]+)\}\s*$")
+
+
+def cross_ref(content: str, where: Location) -> CrossRef:
+    """``[see Part @sec:legal]`` → a reference to the heading labelled ``sec:legal``."""
+    words = CROSS_REF.match(content)["prefix"].split()
+    lead, noun = " ".join(words[:-1]), (words[-1] if words else "")
+    return CrossRef(CROSS_REF.match(content)["label"], lead, noun, where)
+
+
+def heading_label(inlines: list[Inline], label: str) -> tuple[list[Inline], str]:
+    """A heading's label: ``{#sec:legal}`` before it, or at the end of its text."""
+    if inlines and isinstance(inlines[-1], Span):
+        match = HEADING_LABEL.search(inlines[-1].text)
+        if match:
+            text = inlines[-1].text[: match.start()]
+            rest = inlines[:-1] + ([inlines[-1].styled(text=text)] if text else [])
+            return rest, label or match[1]
+    return inlines, label
 
 
 def strip_edges(parts: list[Inline]) -> list[Inline]:

@@ -42,6 +42,28 @@ class SoftBreak:
 
 
 @dataclass(frozen=True)
+class CrossRef:
+    """A reference to a labelled heading: ``[see Part @sec:legal]``."""
+
+    label: str
+    signal: str = ""  # the words before the noun: "see", "as discussed", ...
+    noun: str = ""  # "Part", "Section", ...
+    where: Location = field(default_factory=Location, compare=False)
+
+
+@dataclass(frozen=True)
+class HeadingRef:
+    """The number of a labelled heading, kept live (Word's REF to a bookmark)."""
+
+    label: str
+    number: str
+
+    @property
+    def text(self) -> str:
+        return self.number
+
+
+@dataclass(frozen=True)
 class NoteRef:
     """The number of another footnote, kept live (``supra note 8``: Word's NOTEREF)."""
 
@@ -70,7 +92,7 @@ class Citation:
     where: Location = field(default_factory=Location, compare=False)
 
 
-Inline = Union[Span, LineBreak, SoftBreak, NoteRef, Citation, "NoteMark"]
+Inline = Union[Span, LineBreak, SoftBreak, NoteRef, HeadingRef, CrossRef, Citation, "NoteMark"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +124,7 @@ class Block:
     level: int = 0
     argument: bool = False  # the whole block is marked {.argument}
     line: int = 0  # 1-based line in its file, 0 when unknown
+    label: str = ""  # a heading's label ({#sec:legal}), for cross-references
 
 
 @dataclass
@@ -161,6 +184,10 @@ def encode_inline(item: Inline) -> list[Any]:
         return ["b"]
     if isinstance(item, NoteRef):
         return ["R", item.number]
+    if isinstance(item, HeadingRef):
+        return ["H", item.label, item.number]
+    if isinstance(item, CrossRef):
+        return ["X", item.label, item.signal, item.noun, _where(item.where)]
     if isinstance(item, Citation):
         return ["C", [[i.key, i.signal, i.pin, i.parenthetical] for i in item.items],
                 _where(item.where)]
@@ -180,6 +207,10 @@ def decode_inline(data: list[Any]) -> Inline:
         return SoftBreak()
     if tag == "R":
         return NoteRef(data[1])
+    if tag == "H":
+        return HeadingRef(data[1], data[2])
+    if tag == "X":
+        return CrossRef(data[1], data[2], data[3], _place(data[4]))
     if tag == "C":
         return Citation(tuple(CiteItem(*i) for i in data[1]), _place(data[2]))
     if tag == "N":
@@ -188,10 +219,10 @@ def decode_inline(data: list[Any]) -> Inline:
 
 
 def encode_blocks(blocks: list[Block]) -> list[Any]:
-    return [[b.kind, [encode_inline(i) for i in b.inlines], b.level, b.argument, b.line]
-            for b in blocks]
+    return [[b.kind, [encode_inline(i) for i in b.inlines], b.level, b.argument, b.line,
+             b.label] for b in blocks]
 
 
 def decode_blocks(data: list[Any]) -> list[Block]:
-    return [Block(kind, tuple(decode_inline(i) for i in inlines), level, argument, line)
-            for kind, inlines, level, argument, line in data]
+    return [Block(kind, tuple(decode_inline(i) for i in inlines), level, argument, line, label)
+            for kind, inlines, level, argument, line, label in data]

@@ -12,10 +12,22 @@ resolves short forms against the last authority):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from drafting.model import Citation, CiteItem, Inline, Note
+from drafting.errors import DraftingError, raise_all
+from drafting.model import (
+    Block,
+    Citation,
+    CiteItem,
+    CrossRef,
+    HeadingRef,
+    Inline,
+    Note,
+    NoteMark,
+    Span,
+)
 
 FULL, ID, SUPRA, SHORT = "full", "id", "supra", "short"
 
@@ -86,3 +98,57 @@ def resolve(
         previous_note = cited
         out.append(ResolvedNote(number, tuple(parts)))
     return out
+
+
+# ---------------------------------------------------------------- cross-references
+
+ENUMERATOR = re.compile(r"^\s*((?:[IVXLCDM]+|[A-Z]|\d+(?:\.\d+)*))[.)]?\s")
+
+
+def heading_number(block: Block) -> str:
+    """``II`` of "II. The legal framework"; the whole heading when it has no number."""
+    text = "".join(getattr(i, "text", "") for i in block.inlines)
+    match = ENUMERATOR.match(text)
+    return match[1] if match else text.strip()
+
+
+def resolve_cross_references(blocks: list[Block], before: str = "supra",
+                             after: str = "infra") -> list[Block]:
+    """Turn ``[see Part @sec:x]`` into "see *supra* Part II" (or *infra*), the number a
+    live reference to the heading labelled ``sec:x``."""
+    targets = {b.label: (index, heading_number(b)) for index, b in enumerate(blocks)
+               if b.kind == "heading" and b.label}
+    errors: list[DraftingError] = []
+
+    def replace(parts: tuple[Inline, ...], here: int) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        for part in parts:
+            if isinstance(part, NoteMark):
+                note = part.note
+                out.append(NoteMark(Note(replace(note.parts, here), note.where)))
+            elif isinstance(part, CrossRef):
+                if part.label not in targets:
+                    known = ", ".join(sorted(targets)) or "none; label one with {#sec:name}"
+                    errors.append(DraftingError(f"no heading is labelled '{part.label}' "
+                                                f"(labels: {known})", part.where))
+                    continue
+                index, number = targets[part.label]
+                words = [part.signal] if part.signal else []
+                out.append(Span(" ".join(words) + " " if words else ""))
+                out.append(Span(before if index < here else after, italic=True))
+                out.append(Span(f" {part.noun} " if part.noun else " "))
+                out.append(HeadingRef(part.label, number))
+            else:
+                out.append(part)
+        return tuple(p for p in out if not (isinstance(p, Span) and not p.text))
+
+    resolved = [replace_block(block, replace(block.inlines, index))
+                for index, block in enumerate(blocks)]
+    raise_all(errors)
+    return resolved
+
+
+def replace_block(block: Block, inlines: tuple[Inline, ...]) -> Block:
+    from dataclasses import replace
+
+    return block if inlines == block.inlines else replace(block, inlines=inlines)

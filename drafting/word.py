@@ -24,7 +24,17 @@ from lxml import etree
 
 from drafting.cache import jinja, temp_beside
 from drafting.errors import DraftingError, Location
-from drafting.model import Block, Inline, LineBreak, NoteMark, NoteRef, SoftBreak, Span
+from drafting.model import (
+    Block,
+    HeadingRef,
+    Inline,
+    LineBreak,
+    NoteMark,
+    NoteRef,
+    SoftBreak,
+    Span,
+)
+from drafting.resolve import heading_number
 from drafting.store import default_mode
 
 # docxtpl (and with it python-docx) is imported only to render a template that is not
@@ -432,8 +442,29 @@ class _Writer:
         style = self.style(names)
         if style:
             etree.SubElement(etree.SubElement(p, w("pPr")), w("pStyle")).set(w("val"), style)
-        self.inlines(p, block.inlines, DOCUMENT, notes)
+        inlines = list(block.inlines)
+        if block.label:  # cross-references point at the heading's number
+            number = heading_number(block)
+            first = inlines[0] if inlines and isinstance(inlines[0], Span) else None
+            if first is not None and first.text.lstrip().startswith(number):
+                cut = first.text.index(number) + len(number)
+                self.bookmark(p, heading_bookmark(block.label),
+                              [first.styled(text=first.text[:cut])])
+                inlines[0] = first.styled(text=first.text[cut:])
+            else:
+                self.bookmark(p, heading_bookmark(block.label), inlines)
+                inlines = []
+        self.inlines(p, inlines, DOCUMENT, notes)
         return p
+
+    def bookmark(self, paragraph: Any, name: str, inlines: Sequence[Inline]) -> None:
+        """Inlines enclosed in a bookmark."""
+        start = etree.SubElement(paragraph, w("bookmarkStart"))
+        start.set(w("id"), str(self.next_bookmark))
+        start.set(w("name"), name)
+        self.inlines(paragraph, inlines, DOCUMENT, None)
+        etree.SubElement(paragraph, w("bookmarkEnd")).set(w("id"), str(self.next_bookmark))
+        self.next_bookmark += 1
 
     def inlines(self, parent: Any, inlines: Iterable[Inline], part: str,
                 notes: Iterable[Sequence[Inline]] | None) -> None:
@@ -448,6 +479,8 @@ class _Writer:
                 add_text(etree.SubElement(parent, w("r")), " ")
             elif isinstance(item, NoteRef):
                 field(parent, f"NOTEREF {note_bookmark(item.number)} \\h", str(item.number))
+            elif isinstance(item, HeadingRef):
+                field(parent, f"REF {heading_bookmark(item.label)} \\h", item.number)
             elif isinstance(item, NoteMark) and note_iter is not None:
                 self.footnote(parent, next(note_iter))
 
@@ -658,6 +691,11 @@ def renumber(body: Any, notes_root: Any) -> None:
         notes_root.remove(note)
     for note in ordered + unreferenced:
         notes_root.append(note)
+
+
+def heading_bookmark(label: str) -> str:
+    """The (hidden) bookmark on a labelled heading's number."""
+    return "_RefSec_" + re.sub(r"\W", "_", label)[:32]
 
 
 def note_bookmark(number: int) -> str:

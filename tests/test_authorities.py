@@ -106,3 +106,28 @@ def test_toa_category_override_and_copy_of_library(tmp_path: Path) -> None:
     texts = [p.text for p in docx.Document(str(out)).paragraphs]
     statutes = texts[texts.index("Statutes") + 1: texts.index("International materials")]
     assert any(t.startswith("Freedom of Association and Protection") for t in statutes)
+
+
+def test_cross_references_to_headings(post_hearing: Path) -> None:
+    document = docx.Document(str(post_hearing))
+    texts = [p.text for p in document.paragraphs]
+    assert any("As infra Part II shows" in t for t in texts)
+    assert any(t.startswith("For the reasons given supra Part II, the AFL-CIO") for t in texts)
+    heading = next(p for p in document.paragraphs if p.text.startswith("II. Kazakhstan"))
+    start = heading._p.find(f"{W}bookmarkStart")
+    assert start.get(f"{W}name") == "_RefSec_sec_record"
+    held = [t.text for t in start.getnext().iter(f"{W}t")]
+    assert held == ["II"]  # the bookmark holds the number
+    raw = parts(post_hearing)[0]
+    assert raw.count("> REF _RefSec_sec_record \\h <") == 2
+    italic = [r.text for p in document.paragraphs for r in p.runs if r.italic]
+    assert "infra" in italic and "supra" in italic
+
+
+def test_unknown_heading_label(make_library, tmp_path: Path) -> None:
+    from drafting.errors import DraftingError
+
+    brief = make_library.brief("# I. Facts {#sec:facts}\n\nSee [Part @sec:law]. [@grishin-2019]")
+    with pytest.raises(DraftingError, match=r"no heading is labelled 'sec:law' "
+                                            r"\(labels: sec:facts\)"):
+        build(brief, tmp_path / "x.docx")
