@@ -160,6 +160,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
 
 # ------------------------------------------------------------------ output helpers
 
+STYLE = click.option("--style", default="house", show_default=True, help="Citation style.")
 FORMAT = click.option("--format", "output_format", type=click.Choice(["table", "json"]),
                       default="table", show_default=True,
                       help="Aligned table for people, or JSON for scripts.")
@@ -320,7 +321,7 @@ def fact_list(tag: str | None, stale: bool, source_key: str | None, output_forma
 
 @fact.command("show")
 @click.argument("fact_id")
-@click.option("--style", default="house", show_default=True, help="Citation style.")
+@STYLE
 @FORMAT
 def fact_show(fact_id: str, style: str, output_format: str) -> None:
     """Show a fact with its citations as they would appear as footnotes."""
@@ -467,7 +468,7 @@ def source_list(output_format: str) -> None:
 
 @source.command("show")
 @click.argument("key")
-@click.option("--style", default="house", show_default=True, help="Citation style.")
+@STYLE
 @FORMAT
 def source_show(key: str, style: str, output_format: str) -> None:
     """Show a source: its fields, its full and short forms, and the facts citing it."""
