@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from drafting.assemble import fact_calls
+from drafting.assemble import citations_in, fact_calls
 from drafting.cache import Cache, digest
 from drafting.claims import analyse, has_citation
 from drafting.config import CheckConfig, as_date, load_config
 from drafting.errors import DraftingError, Location, display_path
 from drafting.library import FACT_ID, decode_text, parse_sources, scan_facts, split_front_matter
-from drafting.markdown import citations_in, parse_blocks
+from drafting.markdown import parse_blocks
 from drafting.model import Block, NoteMark, Source
 from drafting.style import parse_date
 

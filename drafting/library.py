@@ -141,14 +141,6 @@ class Library:
     memo: Cache | None = None  # parsed files from earlier runs, by content hash
     _facts: dict[str, Fact] = field(default_factory=dict)
 
-    @property
-    def snippets_dir(self) -> Path:
-        return self.root / "snippets"
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
-
     def fact(self, fact_id: str, where: Location | None = None) -> Fact:
         """The fact with this id, loaded on first use."""
         if fact_id in self._facts:

@@ -21,7 +21,6 @@ from drafting.citations import find_unclosed, looks_like_citation, parse_citatio
 from drafting.errors import DraftingError, Location
 from drafting.model import (
     Block,
-    Citation,
     CrossRef,
     Inline,
     LineBreak,
@@ -375,13 +374,3 @@ def parse_inline(text: str) -> list[Inline]:
     tokens = parser().parseInline(text, env)
     converter = _Converter(Location())
     return converter.children(tokens[0].children or [], text, 0, in_note=False) if tokens else []
-
-
-def citations_in(blocks: list[Block]) -> list[Citation]:
-    """Every citation in ``blocks``, in order (used to check keys)."""
-    found: list[Citation] = []
-    for block in blocks:
-        for item in block.inlines:
-            if isinstance(item, NoteMark):
-                found.extend(item.note.citations)
-    return found

@@ -35,7 +35,6 @@ NOTE_OPEN, NOTE_CLOSE = "\ue000", "\ue001"
 NOTE_NUMBER = re.compile(f"{NOTE_OPEN}(\\d+){NOTE_CLOSE}")
 ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
                   "September", "October", "November", "December")
-FORMS = (FULL, SUPRA, SHORT)
 
 
 def md_escape(value: Any) -> str:
