@@ -7,6 +7,7 @@ line the user must fix, not a line of some intermediate text.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass, field
@@ -76,7 +77,10 @@ class Assembled:
     def fact_at(self, line: int) -> str:
         """The fact whose text is at a (file) line of the assembled text, or ''."""
         offset = line - self.brief.body_line
-        return next((f for f, first, last in self.origins if first <= offset <= last), "")
+        index = bisect.bisect_right(self.origins, offset, key=lambda o: o[1]) - 1
+        if index >= 0 and self.origins[index][1] <= offset <= self.origins[index][2]:
+            return self.origins[index][0]
+        return ""
 
 
 def load_brief(path: Path, memo: Cache | None = None) -> Brief:
@@ -155,7 +159,8 @@ def parse_markdown(text: str, where: Location, library: Library) -> list[Block]:
 
         return parse_blocks(text, where)
 
-    return memoized(library.memo, f"{where}\n{text}".encode(), "blocks", parse,
+    place = f"{where.path}:{where.line}"  # (cheap: no path resolving)
+    return memoized(library.memo, f"{place}\n{text}".encode(), "blocks", parse,
                     encode_blocks, decode_blocks)
 
 
@@ -250,13 +255,16 @@ def assemble(brief: Brief, library: Library) -> Assembled:
         prefix = "" if "cannot include" in (err.message or "") else "Jinja syntax error: "
         errors.append(DraftingError(f"{prefix}{err.message}", brief.where(err.lineno)))
         calls, dynamic = [], True
+    checked: set[str] = set()
     for fact_id, line in calls:
         try:
             fact = library.fact(fact_id, brief.where(line))
         except DraftingError as err:
             errors.append(err)
             continue
-        errors.extend(check_text(fact.body, Location(fact.path, fact.body_line), library))
+        if fact_id not in checked:  # a fact used twice is checked once
+            checked.add(fact_id)
+            errors.extend(check_text(fact.body, Location(fact.path, fact.body_line), library))
     if errors:
         raise_all(dedupe(check_text(brief.body, own, library) + errors))
     tree = trees.get(brief.body)

@@ -6,7 +6,6 @@ syntax), so later steps work on clean data and every problem names its file:line
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,6 @@ from drafting.model import Fact, Source
 # PyYAML and bibtexparser load on first use: a rebuild whose files are all in the cache
 # needs neither.
 
-logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)
 
 
 def load_yaml(text: str) -> Any:
@@ -220,12 +218,15 @@ def load_sources(path: Path, memo: Cache | None = None) -> dict[str, Source]:
 
 def parse_sources(text: str, path: Path) -> tuple[dict[str, Source], list[DraftingError]]:
     """Parse BibLaTeX text: the entries it could read, and an error for each it could not."""
+    import logging
+
     import bibtexparser
     from bibtexparser.middlewares import (
         RemoveEnclosingMiddleware,
         ResolveStringReferencesMiddleware,
     )
 
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)  # we report failures
     parsed = bibtexparser.parse_string(text, parse_stack=[])
     errors = [failed_block_error(block, path) for block in parsed.failed_blocks]
     strings = {s.key.lower() for s in parsed.strings}

@@ -8,10 +8,9 @@ number, text, the sources it cites and the fact it came from. ``fact used-by`` a
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +54,13 @@ def save(root: Path, brief: Path, output: Path, notes: list[NoteRecord]) -> None
     path = record_path(root, brief)
     data = {"brief": brief_name(root, brief), "output": str(output),
             "built": dt.datetime.now().isoformat(timespec="seconds"),
-            "notes": [asdict(n) for n in notes]}
+            "notes": [{"number": n.number, "text": n.text, "keys": n.keys, "fact": n.fact}
+                      for n in notes]}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = temp_beside(path)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=1)
+            json.dump(data, handle, ensure_ascii=False)
         os.replace(tmp, path)
     except OSError:
         pass
@@ -81,6 +81,8 @@ def all_records(root: Path) -> dict[str, list[NoteRecord]]:
 def changes(old: list[NoteRecord], new: list[NoteRecord]) -> list[str]:
     """What a reviewer must recheck: notes whose text changed, new and removed notes, and
     notes that kept their text under a new number."""
+    import difflib
+
     a, b = [n.text for n in old], [n.text for n in new]
     lines: list[str] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
