@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from drafting.cache import Cache, jinja, memoized, registered, source_loader, template_from
+from drafting.cache import digest as cache_digest
 from drafting.errors import DraftingError, Location
 from drafting.library import load_yaml, parse_names
 from drafting.model import Inline, NoteRef, Source, Span, decode_inline, encode_inline
@@ -103,6 +104,13 @@ class Style:
     text: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # template key -> Jinja source
     templates: dict[str, Any] = field(default_factory=dict)  # compiled on first use
+
+    @property
+    def digest(self) -> str:
+        """A hash of the style file's text (part of the keys of cached citations)."""
+        if "_digest" not in self.__dict__:
+            self.__dict__["_digest"] = cache_digest(self.text.encode(), "style")
+        return self.__dict__["_digest"]
 
     def compiled(self, key: str) -> Any:
         """The compiled template for a key (``types.report.full``, ``id``, ...)."""
@@ -370,7 +378,7 @@ class Formatter:
         """One authority in its decided form, with its signal and parenthetical
         (remembered across runs: the same style, source and form give the same text)."""
         item = resolved.item
-        inputs = [self.style.text, self.sources[item.key].type, self.source_context(item.key),
+        inputs = [self.style.digest, self.sources[item.key].type, self.source_context(item.key),
                   resolved.form, resolved.full_note, item.signal, item.pin,
                   item.parenthetical, capital]
         return memoized(self.memo, json.dumps(inputs, sort_keys=True).encode(), "cite",
@@ -384,7 +392,7 @@ class Formatter:
             ctx.update(pin="", note="", capital=True, parenthetical="")
             return tidy(self.style.render(FULL, self.sources[key].type, ctx))
 
-        inputs = [self.style.text, self.sources[key].type, self.source_context(key)]
+        inputs = [self.style.digest, self.sources[key].type, self.source_context(key)]
         text = memoized(self.memo, json.dumps(inputs, sort_keys=True).encode(), "reference",
                         render)
         parts = self.inline(text)
