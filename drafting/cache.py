@@ -31,6 +31,19 @@ def temp_beside(path: Path, suffix: str = ".tmp") -> tuple[int, str]:
             continue
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``; the
+    temporary file never outlives a failure (which raises ``OSError``)."""
+    fd, tmp = temp_beside(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def digest(data: bytes, *salt: str) -> str:
     """A content hash, varied by ``salt`` (what kind of result, which version)."""
     h = hashlib.blake2b(data, digest_size=16)
@@ -97,11 +110,9 @@ class Cache:
                 gitignore.write_text("*\n", encoding="utf-8")
             if self.blob_over:
                 self.write_blobs(kept)
-            fd, tmp = temp_beside(self.path)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"version": self.version, "entries": kept}, handle,
-                          separators=(",", ":"), check_circular=False)
-            os.replace(tmp, self.path)
+            index = {"version": self.version, "entries": kept}
+            replace_file(self.path, json.dumps(index, separators=(",", ":"),
+                                               check_circular=False).encode())
             self.drop_blobs(set(kept))
         except OSError:
             pass
@@ -116,10 +127,7 @@ class Cache:
                 self.blobs.mkdir(exist_ok=True)
                 blob = self.blobs / f"{key}.json"
                 if not blob.exists():
-                    fd, tmp = temp_beside(blob)
-                    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                        handle.write(text)
-                    os.replace(tmp, blob)
+                    replace_file(blob, text.encode())
                 kept[key] = {"$blob": key}
 
     def drop_blobs(self, kept: set[str]) -> None:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drafting.cache import CACHE_DIR, temp_beside
+from drafting.cache import CACHE_DIR, replace_file
 
 
 @dataclass(frozen=True)
@@ -58,10 +57,7 @@ def save(root: Path, brief: Path, output: Path, notes: list[NoteRecord]) -> None
                       for n in notes]}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = temp_beside(path)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False)
-        os.replace(tmp, path)
+        replace_file(path, json.dumps(data, ensure_ascii=False).encode())
     except OSError:
         pass
 

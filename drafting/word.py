@@ -22,7 +22,7 @@ from typing import Any
 
 from lxml import etree
 
-from drafting.cache import jinja, temp_beside
+from drafting.cache import jinja, replace_file, temp_beside
 from drafting.errors import DraftingError, Location
 from drafting.model import (
     Block,
@@ -271,10 +271,7 @@ def keep(path: Path, data: bytes) -> None:
     """Store a rendered template in the cache (quietly skipped when it cannot be)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = temp_beside(path)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
+        replace_file(path, data)
     except OSError:
         pass
 
