@@ -21,8 +21,15 @@ from drafting.assemble import citations_in, fact_calls
 from drafting.cache import Cache, digest
 from drafting.claims import analyse, has_citation
 from drafting.config import CheckConfig, as_date, load_config
-from drafting.errors import DraftingError, Location, display_path
-from drafting.library import FACT_ID, decode_text, parse_sources, scan_facts, split_front_matter
+from drafting.errors import DraftingError, Location, display_path, shorten
+from drafting.library import (
+    FACT_ID,
+    decode_text,
+    parse_sources,
+    scan_facts,
+    split_front_matter,
+    suggest,
+)
 from drafting.markdown import parse_blocks
 from drafting.model import Block, NoteMark, Source
 from drafting.style import parse_date
@@ -354,27 +361,20 @@ def check_references(lib: Library) -> list[list[Any]]:
             cited.add(key)
             if key not in lib.sources:
                 out.append(found("unknown-key", path, line, f"unknown source key '@{key}'"
-                                 f"{suggestion(key, lib.sources)}; add it to sources.bib"))
+                                 f"{suggest(key, lib.sources)}; add it to sources.bib"))
         for fact_id, line in report["facts"]:
             if fact_id not in known_facts:
                 out.append(found("unknown-fact", path, line, f"unknown fact '{fact_id}'"
-                                 f"{suggestion(fact_id, known_facts)}"))
+                                 f"{suggest(fact_id, known_facts)}"))
         successor = report["meta"].get("superseded_by")
         if successor and successor not in known_facts:
             out.append(found("unknown-fact", path, 2, f"superseded_by names unknown fact "
-                             f"'{successor}'{suggestion(successor, known_facts)}"))
+                             f"'{successor}'{suggest(successor, known_facts)}"))
     for key, source in lib.sources.items():
         if key not in cited:
             out.append(found("unused-source", lib.bib or "sources.bib", source.where.line,
                              f"source '{key}' is not cited by any fact or brief"))
     return out
-
-
-def suggestion(name: str, known: Iterable[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.7)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def check_sources(lib: Library, required: dict[str, list]) -> list[list[Any]]:
@@ -501,8 +501,7 @@ def unpaged(source: Source) -> bool:
 
 
 def short(text: str, size: int = 50) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[: size - 1] + "…"
+    return shorten(text, size)
 
 
 def check_staleness(lib: Library, config: CheckConfig) -> list[list[Any]]:

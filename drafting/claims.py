@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from drafting.errors import shorten
 from drafting.model import Block, Citation, LineBreak, Note, NoteMark, SoftBreak, Span
 
 QUOTE = re.compile(r"[“\"]([^“”\"]+)[”\"]")
@@ -173,8 +174,7 @@ def paragraph_claims(para: Paragraph) -> list[Claim]:
 
 def excerpt(text: str, size: int = 60) -> str:
     """The start of a sentence, shortened for a message."""
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+    return shorten(text, size, tidy=True)
 
 
 def first_citation(note: Note | None) -> Citation | None:

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from drafting import __version__
-from drafting.errors import DraftingError, display_path
+from drafting.errors import DraftingError, display_path, shorten
 
 
 def report(error: DraftingError) -> None:
@@ -206,8 +206,7 @@ def plain(parts: Iterable[Any]) -> str:
 
 
 def clip(text: str, size: int | None) -> str:
-    text = " ".join(text.split())
-    return text if size is None or len(text) <= size else text[: size - 1] + "…"
+    return shorten(text, size)
 
 
 def emit_json(data: object) -> None:

@@ -65,3 +65,13 @@ def raise_all(errors: list[DraftingError]) -> None:
         raise errors[0]
     if errors:
         raise DraftingErrors(errors)
+
+
+def shorten(text: str, size: int | None, tidy: bool = False) -> str:
+    """Text on one line, cut to ``size`` characters with "…" (``tidy``: no space before
+    the "…"); ``None`` keeps it whole."""
+    text = " ".join(text.split())
+    if size is None or len(text) <= size:
+        return text
+    cut = text[: size - 1]
+    return (cut.rstrip() if tidy else cut) + "…"

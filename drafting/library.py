@@ -7,6 +7,7 @@ syntax), so later steps work on clean data and every problem names its file:line
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,7 +163,7 @@ class Library:
         return fact
 
 
-def suggest(name: str, known: dict[str, Any]) -> str:
+def suggest(name: str, known: Iterable[str]) -> str:
     """A ``; did you mean 'x'?`` hint for a misspelt name."""
     import difflib
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from drafting.cache import CACHE_DIR, replace_file
+from drafting.errors import shorten
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,7 @@ def numbers(start: int, end: int, notes: list[NoteRecord]) -> str:
 
 
 def clip(text: str, size: int = 60) -> str:
-    text = " ".join(text.split())
-    return f"“{text}”" if len(text) <= size else f"“{text[: size - 1]}…”"
+    return f"“{shorten(text, size)}”"
 
 
 def places(records: dict[str, list[NoteRecord]], test: Any) -> dict[str, list[int]]:
