@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from drafting.model import Inline, Source
+from drafting.model import Inline, Source, plain_text
 from drafting.resolve import ResolvedCitation, ResolvedNote
 from drafting.style import Formatter, Style
 
@@ -61,7 +61,7 @@ def category_name(source: Source, style: Style) -> str:
 
 
 def plain(parts: list[Inline]) -> str:
-    return "".join(getattr(p, "text", "") for p in parts)
+    return plain_text(parts)
 
 
 def cited_keys(notes: list[ResolvedNote]) -> dict[str, list[int]]:

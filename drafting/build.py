@@ -16,7 +16,7 @@ from drafting.authorities import Table, list_of_sources, table_of_authorities
 from drafting.cache import CACHE_DIR, Cache, compile_into
 from drafting.errors import DraftingError, Location
 from drafting.library import Library, find_root, load_library
-from drafting.model import Inline, Note, NoteMark
+from drafting.model import Inline, Note, NoteMark, plain_text
 from drafting.resolve import (
     ResolvedCitation,
     ResolvedNote,
@@ -202,6 +202,6 @@ def note_records(prepared: Prepared, resolved: list[ResolvedNote],
     out = []
     for note, parts, fact in zip(resolved, notes, origin, strict=True):
         keys = [i.item.key for p in note.parts if isinstance(p, ResolvedCitation) for i in p.items]
-        text = "".join(getattr(p, "text", "") for p in parts)
+        text = plain_text(parts)
         out.append(record.NoteRecord(note.number, text, list(dict.fromkeys(keys)), fact))
     return out

@@ -202,7 +202,9 @@ def listing(rows: list, output_format: str, noun: str, headers: list[str],
 
 def plain(parts: Iterable[Any]) -> str:
     """The text of formatted inlines, without their formatting."""
-    return "".join(getattr(part, "text", "") for part in parts)
+    from drafting.model import plain_text
+
+    return plain_text(parts)
 
 
 def clip(text: str, size: int | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -146,6 +147,11 @@ class Fact:
     meta: dict[str, Any]
     body: str
     body_line: int  # 1-based line of the body's first line in the file
+
+
+def plain_text(parts: Iterable[Any]) -> str:
+    """The text of inlines, without their formatting (marks and citations add nothing)."""
+    return "".join(getattr(part, "text", "") for part in parts)
 
 
 # ---------------------------------------------------------------- plain-data form

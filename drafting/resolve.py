@@ -27,6 +27,7 @@ from drafting.model import (
     Note,
     NoteMark,
     Span,
+    plain_text,
 )
 
 FULL, ID, SUPRA, SHORT = "full", "id", "supra", "short"
@@ -107,7 +108,7 @@ ENUMERATOR = re.compile(r"^\s*((?:[IVXLCDM]+|[A-Z]|\d+(?:\.\d+)*))[.)]?\s")
 
 def heading_number(block: Block) -> str:
     """``II`` of "II. The legal framework"; the whole heading when it has no number."""
-    text = "".join(getattr(i, "text", "") for i in block.inlines)
+    text = plain_text(block.inlines)
     match = ENUMERATOR.match(text)
     return match[1] if match else text.strip()
 
