@@ -8,22 +8,13 @@ line the user must fix, not a line of some intermediate text.
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from drafting.cache import (
-    Cache,
-    encode_json,
-    jinja,
-    memoized,
-    registered,
-    source_loader,
-    template_from,
-)
+from drafting.cache import Cache, jinja, memoized, template_from, typed_key
 from drafting.errors import DraftingError, Location, raise_all
 from drafting.library import Library, read_text, split_front_matter, suggest
 from drafting.model import Block, Citation, decode_blocks, encode_blocks
@@ -39,10 +30,9 @@ def body_env() -> Any:
 
     # Jinja's {# comments #} would swallow heading labels ({#sec:legal}); a brief uses
     # HTML comments, or {## this ##} for a Jinja comment.
-    return registered(SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                           keep_trailing_newline=True, loader=source_loader(),
-                                           comment_start_string="{##",
-                                           comment_end_string="##}"))
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
+                                keep_trailing_newline=True, comment_start_string="{##",
+                                comment_end_string="##}")
 
 
 @dataclass
@@ -97,34 +87,58 @@ def load_brief(path: Path, memo: Cache | None = None) -> Brief:
     return Brief(path=path, meta=meta, body=body, body_line=line)
 
 
+FACT_CALL_HELP = ('call fact with the id in quotes, {{ fact("ilo-cas-2019-regret") }}: a computed '
+                  "id or another name for fact would hide the use from check, used-by and "
+                  "rename")
+
+
 def fact_calls(source: str) -> list[tuple[str, int]]:
-    """The ``fact("id")`` calls with a constant id in a Jinja body, with their lines."""
-    return body_calls(source)[0]
+    """The ``fact("id")`` calls of a Jinja body, with their lines."""
+    return body_calls(source)
 
 
-def body_calls(source: str, trees: dict[str, Any] | None = None
-               ) -> tuple[list[tuple[str, int]], bool]:
-    """The constant ``fact("id")`` calls of a Jinja body, and whether it also has calls
-    whose id is computed. The parsed body goes into ``trees`` (to render it from).
+def body_calls(source: str, trees: dict[str, Any] | None = None) -> list[tuple[str, int]]:
+    """Every ``fact("id")`` (or ``fact(fact_id="id")``) call of a Jinja body, with its
+    line. The parsed body goes into ``trees`` (to render it from).
 
-    Raises for ``include``/``import``/``extends``: a brief reads no other files."""
+    A fact's id must be written out in quotes, so this list is every fact the brief
+    can use (cached renderings, ``used-by`` and ``rename`` rely on it). Raises for a
+    computed id, any other use of the name ``fact``, and ``include``/``import``/
+    ``extends`` (a brief reads no other files)."""
     from jinja2 import TemplateSyntaxError, nodes
 
     tree = body_env().parse(source)
     if trees is not None:
         trees[source] = tree
     includes = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
-    calls, dynamic = [], False
-    for call in tree.find_all((nodes.Call, *includes)):  # one walk over the tree
-        if isinstance(call, includes):
+    calls, called = [], set()
+    for node in tree.find_all((nodes.Call, nodes.Name, *includes)):  # one walk over the tree
+        if isinstance(node, includes):
             raise TemplateSyntaxError("a brief cannot include files; pull facts in with "
-                                      '{{ fact("id") }}', call.lineno)
-        if isinstance(call.node, nodes.Name) and call.node.name == "fact" and call.args:
-            arg = call.args[0]
-            dynamic = dynamic or not isinstance(arg, nodes.Const)
-            if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
-                calls.append((arg.value, call.lineno))
-    return calls, dynamic
+                                      '{{ fact("id") }}', node.lineno)
+        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) \
+                and node.node.name == "fact":
+            calls.append((literal_fact_id(node), node.lineno))
+            called.add(id(node.node))
+        elif isinstance(node, nodes.Name) and node.name == "fact" and id(node) not in called:
+            raise TemplateSyntaxError(FACT_CALL_HELP, node.lineno)
+    return calls
+
+
+JINJA_OWN_MESSAGES = {FACT_CALL_HELP, 'a brief cannot include files; pull facts in with '
+                      '{{ fact("id") }}'}
+
+
+def literal_fact_id(call: Any) -> str:
+    """The quoted id of a ``fact(...)`` call; raises when it is not one quoted string."""
+    from jinja2 import TemplateSyntaxError, nodes
+
+    args = list(call.args) + [k.value for k in call.kwargs if k.key == "fact_id"]
+    plain = len(args) == 1 and len(call.args) + len(call.kwargs) == 1 \
+        and call.dyn_args is None and call.dyn_kwargs is None
+    if not plain or not isinstance(args[0], nodes.Const) or not isinstance(args[0].value, str):
+        raise TemplateSyntaxError(FACT_CALL_HELP, call.lineno)
+    return args[0].value
 
 
 def check_keys(citations: list[Citation], library: Library) -> list[DraftingError]:
@@ -248,13 +262,13 @@ def assemble(brief: Brief, library: Library) -> Assembled:
     errors: list[DraftingError] = []
     trees: dict[str, Any] = {}  # the parsed body, when it was parsed here
     try:
-        calls, dynamic = memoized(library.memo, brief.body.encode(), "fact-calls",
-                                  lambda: body_calls(brief.body, trees),
-                                  decode=lambda data: ([tuple(c) for c in data[0]], data[1]))
+        calls = memoized(library.memo, brief.body.encode(), "fact-calls",
+                         lambda: body_calls(brief.body, trees),
+                         decode=lambda data: [(str(f), int(n)) for f, n in data])
     except jinja("TemplateSyntaxError") as err:
-        prefix = "" if "cannot include" in (err.message or "") else "Jinja syntax error: "
+        prefix = "" if err.message in JINJA_OWN_MESSAGES else "Jinja syntax error: "
         errors.append(DraftingError(f"{prefix}{err.message}", brief.where(err.lineno)))
-        calls, dynamic = [], True
+        calls = []
     checked: set[str] = set()
     for fact_id, line in calls:
         try:
@@ -268,14 +282,19 @@ def assemble(brief: Brief, library: Library) -> Assembled:
     if errors:
         raise_all(dedupe(check_text(brief.body, own, library) + errors))
     tree = trees.get(brief.body)
-    if dynamic:
-        text, origins = render_body(brief, library, tree)
-    else:  # the same brief, facts and values render the same text
-        inputs = [brief.body, json.dumps(encode_json(brief.meta), sort_keys=True),
-                  *(library.fact(f).body for f, _ in calls)]
-        text, origins = memoized(library.memo, "\0".join(inputs).encode(), "rendered",
-                                 lambda: render_body(brief, library, tree),
-                                 decode=lambda data: (data[0], [tuple(o) for o in data[1]]))
+    # The same brief, values and facts render the same text (every fact it can use is
+    # in ``calls``: body_calls refuses computed ids).
+    try:
+        values = typed_key(brief.meta)
+    except TypeError:  # values that cannot be keyed: rendered every time
+        values = None
+    inputs = [brief.body.encode(), values or b"",
+              *(f"{f}\0{library.fact(f).body}".encode() for f, _ in calls)]
+    text, origins = memoized(library.memo if values else None, b"\0\0".join(inputs),
+                             "rendered", lambda: render_body(brief, library, tree),
+                             decode=lambda data: (str(data[0]),
+                                                  [(str(f), int(a), int(b))
+                                                   for f, a, b in data[1]]))
     try:
         blocks = parse_markdown(text, own, library)
         problems = check_keys(citations_in(blocks), library)

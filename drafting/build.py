@@ -13,8 +13,9 @@ from typing import Any
 from drafting import record, word
 from drafting.assemble import Assembled, Brief, assemble, load_brief
 from drafting.authorities import Table, list_of_sources, table_of_authorities
-from drafting.cache import CACHE_DIR, Cache, compile_into
+from drafting.cache import CACHE_DIR, Cache
 from drafting.errors import DraftingError, Location
+from drafting.inputs import Reads, confined, is_input, recording
 from drafting.library import Library, find_root, load_library
 from drafting.model import Inline, Note, NoteMark, plain_text
 from drafting.resolve import (
@@ -55,21 +56,23 @@ def template_path(meta: dict[str, Any], root: Path, where: Location) -> Path:
     """The template a brief names: a name in ``templates/`` or a path in the library."""
     name = str(meta["template"])
     candidate = root / name
-    if candidate.suffix.lower() == ".docx" and candidate.is_file():
-        return candidate
+    if candidate.suffix.lower() == ".docx" and is_input(candidate):
+        return confined(candidate, root, where, "template")
     path = root / "templates" / (name if name.endswith(".docx") else f"{name}.docx")
-    if not path.is_file():
+    if not is_input(path):
         known = sorted(p.stem for p in (root / "templates").glob("*.docx"))
         listed = ", ".join(known) if known else "none found"
         raise DraftingError(f"unknown template '{name}'; templates: {listed}", where)
-    return path
+    return confined(path, root, where, "template")
 
 
 def open_library(brief_path: Path, meta: dict[str, Any], memo: Cache | None = None) -> Library:
     """The library a brief belongs to (the nearest folder with snippets/ or sources.bib)."""
     root = find_root(brief_path.parent)
     bib = meta.get("bibliography")
-    return load_library(root, root / str(bib) if bib else None, memo)
+    path = confined(root / str(bib), root, Location(brief_path, 2), "bibliography") \
+        if bib else None
+    return load_library(root, path, memo)
 
 
 def choose_style(name: str | None, brief: Brief, root: Path, memo: Cache | None = None) -> Style:
@@ -114,7 +117,6 @@ def prepare(brief_path: Path, style: str | None = None,
         root = find_root(brief_path.parent)
         memo = Cache(root, "build", BUILD_CACHE_VERSION, keep=5000, blob_over=64 * 1024) \
             if use_cache else None
-        compile_into(root / CACHE_DIR / "jinja" if use_cache else None)
     brief = load_brief(brief_path, memo)
     if library is None or brief.meta.get("bibliography"):
         library = open_library(brief_path, brief.meta, memo)
@@ -176,10 +178,13 @@ def build(brief_path: Path, output: Path | None = None, style: str | None = None
 
     Files parsed by earlier builds come from ``.drafting-cache/`` unless ``use_cache``
     is off."""
-    prepared = prepare(brief_path, style, use_cache=use_cache)
-    rendered = prepared.library.root / CACHE_DIR / "rendered" if use_cache else None
-    filing = word.render_template(prepared.template, prepared.context, prepared.brief.where(),
-                                  rendered)
+    with recording() as reads:
+        prepared = prepare(brief_path, style, use_cache=use_cache)
+        rendered = prepared.library.root / CACHE_DIR / "rendered" if use_cache else None
+        filing = word.render_template(prepared.template, prepared.context,
+                                      prepared.brief.where(), rendered)
+    if output is not None:
+        refuse_input_as_output(output, prepared.library.root, reads)
     resolved, formatter, notes = formatted(prepared, filing.notes_before + 1)
     table, sources = indexes(prepared, resolved, formatter)
     word.fill(filing, prepared.assembled.blocks, notes, table, sources)
@@ -192,6 +197,33 @@ def build(brief_path: Path, output: Path | None = None, style: str | None = None
     record.save(prepared.library.root, brief_path, out, now)
     return BuildResult(output=out, footnotes=len(notes), facts=prepared.assembled.facts,
                        changes=None if before is None else record.changes(before, now))
+
+
+#: Library folders and files that hold inputs: never a place for a built document.
+INPUT_PLACES = ("snippets", "briefs", "templates", "styles", "sources", "sources.bib",
+                "drafting.yaml", CACHE_DIR, ".git")
+
+
+def refuse_input_as_output(output: Path, root: Path, reads: Reads) -> None:
+    """Refuse an output path that would overwrite a file this build read, or any file in
+    the library's input folders or in a git repository's own folder (nothing is written)."""
+    where = Location(output)
+    if output.suffix.lower() != ".docx":
+        raise DraftingError("the output must be a .docx file; give a path ending in .docx",
+                            where)
+    target = output.resolve()
+    if str(target) in reads.seen:
+        raise DraftingError("this is an input of the build; choose another output path", where)
+    if ".git" in target.parts:
+        raise DraftingError("the output would go inside a .git folder; choose another path",
+                            where)
+    try:
+        first = target.relative_to(root.resolve()).parts[0]
+    except (ValueError, IndexError):
+        return
+    if first in INPUT_PLACES:
+        raise DraftingError(f"the output would go into the library's {first}; write it to "
+                            "build/ or outside the library", where)
 
 
 def note_records(prepared: Prepared, resolved: list[ResolvedNote],

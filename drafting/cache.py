@@ -1,8 +1,10 @@
 """A cache of per-file results, keyed by content hash, in ``.drafting-cache/``.
 
-Results are plain JSON (never pickle: a cache file from a shared repository must not
-be able to run code). A changed file has a new hash, so stale entries are never used;
-entries not used by a run are dropped when it saves.
+Results are plain JSON, never pickle, and every cache file is sealed with a key that
+lives in the user's own cache folder (:mod:`drafting.seal`), so a ``.drafting-cache/``
+that came with a shared library (planted, corrupt or from another machine) is
+discarded and rebuilt, never trusted or executed. A changed input has a new hash, so
+stale entries are never used; entries not used by a run are dropped when it saves.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
+
+from drafting import seal
 
 T = TypeVar("T")
 
@@ -44,6 +49,17 @@ def replace_file(path: Path, data: bytes) -> None:
             os.unlink(tmp)
 
 
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of drafting's own code and built-in styles: results cached by one version
+    (or one edit of a development checkout) are never used by another."""
+    package = Path(__file__).parent
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted([*package.glob("*.py"), *package.glob("styles/*.yaml")]):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def digest(data: bytes, *salt: str) -> str:
     """A content hash, varied by ``salt`` (what kind of result, which version)."""
     h = hashlib.blake2b(data, digest_size=16)
@@ -62,32 +78,47 @@ class Cache:
         ``blob_over``: results larger than this many bytes get a file of their own."""
         self.path = root / CACHE_DIR / f"{name}.json"
         self.blobs = root / CACHE_DIR / f"{name}-blobs"
-        self.version = version
+        self.version = f"{version}:{code_digest()}"
         self.enabled = enabled
         self.keep = keep
         self.blob_over = blob_over
         self.entries: dict[str, Any] = {}
         self.used: set[str] = set()
         self.changed = False
-        if enabled and self.path.is_file():
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                if data.get("version") == version:
-                    self.entries = data.get("entries", {})
-            except (OSError, ValueError):
-                self.entries = {}
+        if enabled:
+            self.entries = self.load()
+
+    def load(self) -> dict[str, Any]:
+        """The sealed entries on disk; nothing when they are missing, damaged or foreign."""
+        try:
+            payload = seal.unseal(self.path.read_bytes(), self.path.name)
+            data = json.loads(payload) if payload is not None else None
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != self.version:
+            return {}
+        entries = data.get("entries")
+        return entries if isinstance(entries, dict) else {}
 
     def get(self, key: str) -> Any:
         if key not in self.entries:
             return None
         value = self.entries[key]
         if isinstance(value, dict) and "$blob" in value:
-            try:
-                value = json.loads((self.blobs / f"{key}.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+            value = self.read_blob(key)
+            if value is None:
+                del self.entries[key]
                 return None
         self.used.add(key)
         return value
+
+    def read_blob(self, key: str) -> Any:
+        """A large result from its own sealed file (None when missing or damaged)."""
+        try:
+            payload = seal.unseal((self.blobs / f"{key}.json").read_bytes(), f"blob:{key}")
+            return json.loads(payload) if payload is not None else None
+        except (OSError, ValueError):
+            return None
 
     def put(self, key: str, value: Any) -> None:
         self.entries[key] = value
@@ -111,8 +142,9 @@ class Cache:
             if self.blob_over:
                 self.write_blobs(kept)
             index = {"version": self.version, "entries": kept}
-            replace_file(self.path, json.dumps(index, separators=(",", ":"),
-                                               check_circular=False).encode())
+            replace_file(self.path, seal.seal(json.dumps(index, separators=(",", ":"),
+                                                         check_circular=False).encode(),
+                                              self.path.name))
             self.drop_blobs(set(kept))
         except OSError:
             pass
@@ -125,9 +157,7 @@ class Cache:
             text = json.dumps(value, separators=(",", ":"), check_circular=False)
             if len(text) > self.blob_over:
                 self.blobs.mkdir(exist_ok=True)
-                blob = self.blobs / f"{key}.json"
-                if not blob.exists():
-                    replace_file(blob, text.encode())
+                replace_file(self.blobs / f"{key}.json", seal.seal(text.encode(), f"blob:{key}"))
                 kept[key] = {"$blob": key}
 
     def drop_blobs(self, kept: set[str]) -> None:
@@ -149,23 +179,37 @@ def memoized(cache: Cache | None, data: bytes, kind: str, compute: Callable[[], 
     key = digest(data, kind)
     stored = cache.get(key)
     if stored is not None:
-        return decode(stored)
+        try:
+            return decode(stored)
+        except Exception:  # noqa: BLE001 - an entry of the wrong shape: computed again
+            pass
     value = compute()
-    cache.put(key, encode(value))
+    with contextlib.suppress(TypeError, ValueError):  # not plain data: not kept
+        cache.put(key, json.loads(json.dumps(encode(value))))
     return value
 
 
 def encode_json(value: Any) -> Any:
-    """JSON-ready data, keeping dates (front matter has them) as ``{"$date": iso}``."""
+    """JSON-ready data that decodes back to the same types: dates (front matter has them)
+    become ``{"$date": iso}``, and a mapping that could be mistaken for one is wrapped
+    as ``{"$map": ...}``. Raises ``TypeError`` for values YAML front matter should not
+    have (sets, bytes, datetimes)."""
     import datetime as dt
 
     if isinstance(value, dict):
-        return {str(k): encode_json(v) for k, v in value.items()}
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError("mapping keys must be strings")
+        encoded = {k: encode_json(v) for k, v in value.items()}
+        return {"$map": encoded} if any(k.startswith("$") for k in value) else encoded
     if isinstance(value, (list, tuple)):
         return [encode_json(v) for v in value]
+    if isinstance(value, dt.datetime):
+        raise TypeError("a date and time")
     if isinstance(value, dt.date):
         return {"$date": value.isoformat()}
-    return value
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"a {type(value).__name__}")
 
 
 def decode_json(value: Any) -> Any:
@@ -175,35 +219,47 @@ def decode_json(value: Any) -> Any:
     if isinstance(value, dict):
         if set(value) == {"$date"}:
             return dt.date.fromisoformat(value["$date"])
+        if set(value) == {"$map"}:
+            return {k: decode_json(v) for k, v in value["$map"].items()}
         return {k: decode_json(v) for k, v in value.items()}
     if isinstance(value, list):
         return [decode_json(v) for v in value]
     return value
 
 
+def typed_key(value: Any) -> bytes:
+    """Bytes that tell apart every value :func:`encode_json` accepts, for cache keys
+    (``2020-01-17`` the date and ``"2020-01-17"`` the string differ; so do 1, 1.0 and
+    True)."""
+    return json.dumps(encode_json(tag_scalars(value)), sort_keys=True,
+                      ensure_ascii=False).encode()
+
+
+def tag_scalars(value: Any) -> Any:
+    """Scalars as ``[type name, value]`` (JSON alone conflates 1.0 and 1 in some readers)."""
+    if isinstance(value, dict):
+        return {k: tag_scalars(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [tag_scalars(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return [type(value).__name__, repr(value) if isinstance(value, float) else value]
+    return value
+
+
 # ---------------------------------------------------------------- compiled Jinja
-# Templates (style templates, brief bodies) are named by the hash of their source, so
-# Jinja's own bytecode cache can keep them compiled between runs.
+# Templates (style templates, brief bodies) are compiled once per run. Jinja's
+# bytecode cache is not used: it unpickles files, and a cache folder that came with
+# a shared library must never run code.
 
-_SOURCES: dict[str, str] = {}
-
-
-def source_loader() -> Any:
-    """A Jinja loader for the templates registered by :func:`template_from`."""
-    from jinja2 import FunctionLoader
-
-    return FunctionLoader(_SOURCES.get)
+_COMPILED: dict[tuple[int, str], Any] = {}
 
 
 def template_from(env: Any, source: str) -> Any:
-    """The compiled template for ``source`` (from the bytecode cache when it has one)."""
-    name = digest(source.encode(), "jinja")
-    _SOURCES[name] = source
-    return env.get_template(name)
-
-
-_COMPILED_INTO: list[Path | None] = [None]
-_ENVIRONMENTS: list[Any] = []
+    """The compiled template for ``source`` (compiled once per process)."""
+    key = (id(env), source)
+    if key not in _COMPILED:
+        _COMPILED[key] = env.from_string(source)
+    return _COMPILED[key]
 
 
 def jinja(name: str) -> Any:
@@ -212,43 +268,3 @@ def jinja(name: str) -> Any:
     import jinja2.sandbox
 
     return getattr(jinja2, name, None) or getattr(jinja2.sandbox, name)
-
-
-def registered(env: Any) -> Any:
-    """Remember a Jinja environment, so :func:`compile_into` reaches it."""
-    _ENVIRONMENTS.append(env)
-    keep_compiled(env, _COMPILED_INTO[0])
-    return env
-
-
-def compile_into(folder: Path | None) -> None:
-    """Keep compiled templates of every environment in ``folder`` (None: nowhere)."""
-    _COMPILED_INTO[0] = folder
-    for env in _ENVIRONMENTS:
-        keep_compiled(env, folder)
-
-
-def keep_compiled(env: Any, folder: Path | None) -> None:
-    """Keep ``env``'s compiled templates in ``folder`` between runs (when writable)."""
-    if folder is None:
-        env.bytecode_cache = None
-        return
-    from jinja2 import FileSystemBytecodeCache
-
-    class Quiet(FileSystemBytecodeCache):
-        """A bytecode cache that a missing or read-only folder only makes slower."""
-
-        def load_bytecode(self, bucket: Any) -> None:
-            with contextlib.suppress(OSError):
-                super().load_bytecode(bucket)
-
-        def dump_bytecode(self, bucket: Any) -> None:
-            with contextlib.suppress(OSError):
-                super().dump_bytecode(bucket)
-
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        env.bytecode_cache = None
-        return
-    env.bytecode_cache = Quiet(str(folder))

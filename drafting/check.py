@@ -10,6 +10,7 @@ and whether every brief would build. Each problem is one line
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -22,6 +23,7 @@ from drafting.cache import Cache, digest
 from drafting.claims import analyse, has_citation
 from drafting.config import CheckConfig, as_date, load_config
 from drafting.errors import DraftingError, Location, display_path, shorten
+from drafting.inputs import MAX_TEXT_BYTES, confined, read_bytes
 from drafting.library import (
     FACT_ID,
     decode_text,
@@ -75,6 +77,8 @@ RULES = {r.id: r for r in [
     Rule("bad-url", ERROR, "A url is a full http(s) address without spaces."),
     Rule("bad-date", ERROR, "Dates are ISO 8601: 2019, 2019-07, 2019-07-15, or a range a/b."),
     Rule("archive-missing", ERROR, "A source's `file` (its archived copy) exists."),
+    Rule("archive-unsafe", ERROR, "A source's `file` is a regular file inside the library "
+         "(not a device, a pipe, or a path or symlink leading out of it), of at most 50 MB."),
     Rule("quote-mismatch", ERROR, "A quote cited to a source with an archived copy appears in "
          "that copy (after normalising quotes, dashes, spaces and ellipses)."),
     Rule("quote-unverifiable", WARNING, "A quote is cited to a source with no archived copy, "
@@ -126,7 +130,8 @@ def replace_jinja(body: str) -> str:
     def fact(match: re.Match[str]) -> str:
         return f"[@{PSEUDO_FACT_KEY}{match[1]}]"
 
-    body = re.sub(r"\{\{-?\s*fact\(\s*[\"']([^\"']+)[\"']\s*\)\s*-?\}\}", fact, body)
+    body = re.sub(r"\{\{-?\s*fact\(\s*(?:fact_id\s*=\s*)?[\"']([^\"']+)[\"']\s*\)\s*-?\}\}", fact,
+                  body)
     body = re.sub(r"\{\{.*?\}\}", "value", body, flags=re.S)
     return re.sub(r"\{%.*?%\}", lambda m: "\n" * m[0].count("\n"), body, flags=re.S)
 
@@ -272,6 +277,7 @@ class Library:
     problems: list[list[Any]] = field(default_factory=list)
     digests: dict[Path, str] = field(default_factory=dict)  # content hash of each file read
     ids: dict[str, Path] | None = None
+    fact_paths: dict[str, list[Path]] = field(default_factory=dict)  # id → its files
 
 
 def read_reports(paths: Iterable[Path], kind: str, cache: Cache, root: Path,
@@ -281,10 +287,10 @@ def read_reports(paths: Iterable[Path], kind: str, cache: Cache, root: Path,
     reports = {}
     for path in paths:
         try:
-            data = path.read_bytes()
-        except OSError as err:
+            data = read_bytes(confined(path, root, Location(path), "file"), MAX_TEXT_BYTES)
+        except DraftingError as err:
             report = new_report(kind)
-            report["problems"].append(found("file", path, 1, f"cannot read: {err.strerror}"))
+            report["problems"].append(from_error("file", err, path))
             reports[path] = report
             continue
         key = digest(data, kind, path.relative_to(root).as_posix())
@@ -301,12 +307,11 @@ def read_sources(bib: Path, cache: Cache,
                  digests: dict[Path, str]) -> tuple[dict[str, Source], list[list[Any]]]:
     """Parse sources.bib (cached by content)."""
     try:
-        data = bib.read_bytes()
+        data = read_bytes(bib, MAX_TEXT_BYTES)
         digests[bib] = digest(data, "bib")
         text = decode_text(data, bib)
-    except (OSError, DraftingError) as err:
-        message = err.message if isinstance(err, DraftingError) else str(err)
-        return {}, [found("file", bib, getattr(getattr(err, "where", None), "line", 1), message)]
+    except DraftingError as err:
+        return {}, [from_error("file", err, bib)]
     key = digest(data, "bib")
     cached = cache.get(key)
     if cached is None:
@@ -321,7 +326,7 @@ def read_sources(bib: Path, cache: Cache,
 def load(root: Path, cache: Cache) -> Library:
     """Read the whole library."""
     lib = Library(root=root)
-    fact_paths = scan_facts(root / "snippets")
+    fact_paths = lib.fact_paths = scan_facts(root / "snippets")
     for fact_id, paths in fact_paths.items():
         if len(paths) > 1:
             for path in paths:
@@ -379,8 +384,6 @@ def check_references(lib: Library) -> list[list[Any]]:
 
 def check_sources(lib: Library, required: dict[str, list]) -> list[list[Any]]:
     """Source completeness: required fields, URLs, dates, archived copies."""
-    from drafting.quotes import archive_path
-
     out = []
     bib = lib.bib or Path("sources.bib")
     for key, source in lib.sources.items():
@@ -404,11 +407,33 @@ def check_sources(lib: Library, required: dict[str, list]) -> list[list[Any]]:
         if year and not re.fullmatch(r"\d{4}", year.strip()):
             out.append(found("bad-date", bib, line, f"{key}: year '{year}' is not a year"))
         if source.fields.get("file"):
-            path = archive_path(source.fields["file"], lib.root)
-            if not path.is_file():
-                out.append(found("archive-missing", bib, line, f"{key}: archived copy "
-                                 f"'{source.fields['file']}' not found"))
+            out.extend(archive_problems(key, source.fields["file"], lib.root, bib, line))
     return out
+
+
+def archive_problems(key: str, value: str, root: Path, bib: Path, line: int) -> list[list[Any]]:
+    """Problems of a source's archived copy: missing, outside the library, not a regular
+    file, too large (what the quote check will read, it checks again on the open file)."""
+    import stat as st
+
+    from drafting.inputs import MAX_BINARY_BYTES, inside
+    from drafting.quotes import archive_path
+
+    path = archive_path(value, root)
+    if not inside(path, root):
+        return [found("archive-unsafe", bib, line, f"{key}: file '{value}' leads outside the "
+                      "library; copy the archived copy into sources/archive/ and point to it")]
+    try:
+        info = path.stat()
+    except OSError:
+        return [found("archive-missing", bib, line, f"{key}: archived copy '{value}' not found")]
+    if not st.S_ISREG(info.st_mode):
+        return [found("archive-unsafe", bib, line, f"{key}: file '{value}' is not a regular "
+                      "file (a folder, device or pipe); point to the archived document")]
+    if info.st_size > MAX_BINARY_BYTES:
+        return [found("archive-unsafe", bib, line, f"{key}: file '{value}' is larger than "
+                      f"{MAX_BINARY_BYTES // 2**20} MB; archive the relevant part")]
+    return []
 
 
 def good_url(url: str) -> bool:
@@ -419,42 +444,47 @@ def good_url(url: str) -> bool:
 
 @dataclass
 class ArchivedCopy:
-    """A source's archived copy: its file hash at once, its text only when needed."""
+    """A source's archived copy: its bytes and their hash at once, its text only when
+    needed."""
 
     path: Path
     where: Location
+    data: bytes
     sha: str
     _archive: Any = None
 
     def archive(self) -> Any:
-        from drafting.quotes import Archive, read_archive
+        from drafting.quotes import Archive, archive_text
 
         if self._archive is None:
-            self._archive = Archive(read_archive(self.path, self.where))
+            self._archive = Archive(archive_text(self.data, self.path, self.where))
         return self._archive
 
 
 def archived_copy(source: Source | None, root: Path) -> ArchivedCopy | None:
-    """The archived copy of a source, or None when it has none (or it is missing)."""
+    """The archived copy of a source, or None when it has none, or it is missing or
+    unsafe (reported by :func:`archive_problems`). Keyed by its content, never by its
+    size or date."""
+    from drafting.inputs import MAX_BINARY_BYTES, content_digest, inside, read_bytes
     from drafting.quotes import archive_path
 
     if source is None or not source.fields.get("file"):
         return None
     path = archive_path(source.fields["file"], root)
-    try:
-        stat = path.stat()
-    except OSError:
+    if not inside(path, root):
         return None
-    sha = digest(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode(), "archive")
-    return ArchivedCopy(path, source.where, sha)
+    try:
+        data = read_bytes(path, MAX_BINARY_BYTES, source.where)
+    except DraftingError:
+        return None
+    return ArchivedCopy(path, source.where, data, content_digest(data))
 
 
 def check_quotes(lib: Library, cache: Cache) -> list[list[Any]]:
     """Every quote against the archived copies of the sources it is cited to."""
-    from drafting.quotes import find_in
-
     out = []
     copies_by_key: dict[str, ArchivedCopy | None] = {}
+    unreadable: dict[str, list[Any]] = {}  # archived copies that cannot be read
     for path, report in [*lib.facts.items(), *lib.briefs.items()]:
         for text, line, col, items in report["quotes"]:
             keys = [k for k, _ in items or [] if k in lib.sources]
@@ -478,12 +508,13 @@ def check_quotes(lib: Library, cache: Cache) -> list[list[Any]]:
                                  col))
             verdicts = []
             for key, copy in copies:
-                cache_key = digest(text.encode(), copy.sha, "quote")
-                verdict = cache.get(cache_key)
-                if verdict is None:
-                    verdict = asdict(find_in(text, copy.archive()))
-                    cache.put(cache_key, verdict)
+                verdict = quote_verdict(text, copy, cache)
+                if isinstance(verdict, DraftingError):
+                    unreadable[key] = from_error("archive-unsafe", verdict, lib.bib or path)
+                    continue
                 verdicts.append((key, verdict))
+            if not verdicts:
+                continue
             if any(v["found"] for _, v in verdicts):
                 continue
             key, best = max(verdicts, key=lambda kv: kv[1]["score"])
@@ -492,7 +523,26 @@ def check_quotes(lib: Library, cache: Cache) -> list[list[Any]]:
                 "; nothing like it is in the archived copy"
             out.append(found("quote-mismatch", path, line, f"quote '{short(text)}' is not in "
                              f"the archived copy of {key}{detail}", col))
-    return out
+    return out + list(unreadable.values())
+
+
+VERDICT_FIELDS = {"found", "score", "closest", "difference"}
+
+
+def quote_verdict(text: str, copy: ArchivedCopy, cache: Cache) -> dict[str, Any] | DraftingError:
+    """Whether a quote is in an archived copy (cached on the quote and the copy's content
+    hash), or the error that keeps the copy from being read."""
+    cache_key = digest(text.encode(), copy.sha, "quote")
+    verdict = cache.get(cache_key)
+    if not isinstance(verdict, dict) or set(verdict) != VERDICT_FIELDS:
+        from drafting.quotes import find_in
+
+        try:
+            verdict = asdict(find_in(text, copy.archive()))
+        except DraftingError as err:
+            return err
+        cache.put(cache_key, verdict)
+    return verdict
 
 
 def unpaged(source: Source) -> bool:
@@ -552,22 +602,43 @@ def check_templates(root: Path) -> list[list[Any]]:
     return out
 
 
-def build_inputs(lib: Library, path: Path, parts: list[Path]) -> str:
-    """A hash of everything a brief's build reads: the brief, its facts, the sources,
-    the templates and styles, and this version of drafting."""
-    from drafting import __version__
+def build_key(lib: Library, path: Path, report: dict[str, Any]) -> str:
+    """The key of a brief's cached trial build: this drafting, the brief, the files its
+    fact ids name, and sources.bib. What else the build reads (the facts' text, its
+    style, template, or bibliography, and the paths it looked for) is recorded with the
+    result and compared before the result is used (:func:`trial_build`)."""
+    from drafting.cache import code_digest
 
-    files = [*sorted((lib.root / "templates").glob("*.docx")),
-             *sorted((lib.root / "styles").glob("*.yaml"))]
-    stamps = [f"{f}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files if f.is_file()]
-    known = [lib.digests.get(p, "?") for p in [*parts, lib.bib or path]]
-    return digest("\n".join([*known, *stamps]).encode(), "build", __version__, str(path))
+    named = {f: sorted(str(p) for p in lib.fact_paths.get(f, [])) for f, _ in report["facts"]}
+    parts = [code_digest(), str(path.resolve()), lib.digests.get(path, "?"),
+             lib.digests.get(lib.bib, "-") if lib.bib else "-", json.dumps(named, sort_keys=True)]
+    return digest("\n".join(parts).encode(), "trial-build")
+
+
+def trial_build(path: Path, loaded: Any, cache: Cache, key: str) -> list[list[Any]]:
+    """The problems a build of the brief would meet, from the cache when every file the
+    last trial read is unchanged."""
+    from drafting.build import dry_run
+    from drafting.inputs import Reads, recording
+
+    stored = cache.get(key)
+    if isinstance(stored, dict) and isinstance(stored.get("problems"), list) \
+            and Reads().still_valid(stored.get("reads")):
+        return stored["problems"]
+    problems: list[list[Any]] = []
+    with recording() as reads:
+        try:
+            dry_run(path, loaded)
+        except DraftingError as err:
+            problems = [from_error("brief-build", one, path)
+                        for one in getattr(err, "errors", [err])]
+    cache.put(key, {"reads": reads.seen, "problems": problems})
+    return problems
 
 
 def check_builds(lib: Library, failing: set[str], cache: Cache) -> list[list[Any]]:
-    """Render every brief that has no other errors, without writing anything (the result
-    is cached on the hash of everything the build reads)."""
-    from drafting.build import dry_run
+    """Render every brief that has no other errors, without writing anything (cached:
+    :func:`trial_build`)."""
     from drafting.library import Library as Loaded
 
     out = []
@@ -578,17 +649,7 @@ def check_builds(lib: Library, failing: set[str], cache: Cache) -> list[list[Any
         parts = [path, *(ids[f] for f, _ in report["facts"] if f in ids)]
         if any(str(part) in failing for part in parts):
             continue  # its problems are reported already
-        key = build_inputs(lib, path, parts)
-        problems = cache.get(key)
-        if problems is None:
-            problems = []
-            try:
-                dry_run(path, loaded)
-            except DraftingError as err:
-                problems = [from_error("brief-build", one, path)
-                            for one in getattr(err, "errors", [err])]
-            cache.put(key, problems)
-        out.extend(problems)
+        out.extend(trial_build(path, loaded, cache, build_key(lib, path, report)))
     return out
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from drafting.cache import Cache, decode_json, encode_json, memoized
 from drafting.errors import DraftingError, Location, raise_all
+from drafting.inputs import MAX_TEXT_BYTES, confined, read_bytes
 from drafting.model import Fact, Source
 
 # PyYAML and bibtexparser load on first use: a rebuild whose files are all in the cache
@@ -27,7 +28,6 @@ def load_yaml(text: str) -> Any:
 
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
-MAX_TEXT_BYTES = 5 * 1024 * 1024
 #: Fields kept verbatim: addresses and paths, where LaTeX decoding would do harm.
 VERBATIM_FIELDS = {"url", "doi", "file", "eprint", "urldate", "date", "isbn", "issn"}
 #: BibTeX field names and the BibLaTeX names they stand for.
@@ -42,17 +42,7 @@ LATEX_SPECIAL = re.compile(r"[\\{}~$]|--|``|''")
 
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file, refusing binary, oversized or control-character input."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise DraftingError(
-                f"file is too large ({size // (1024 * 1024)} MB; the limit is "
-                f"{MAX_TEXT_BYTES // (1024 * 1024)} MB); split it into smaller files",
-                Location(path))
-        data = path.read_bytes()
-    except OSError as err:
-        raise DraftingError(f"cannot read file: {err.strerror}", Location(path)) from None
-    return decode_text(data, path)
+    return decode_text(read_bytes(path, MAX_TEXT_BYTES), path)
 
 
 def decode_text(data: bytes, path: Path) -> str:
@@ -158,7 +148,7 @@ class Library:
             raise DraftingError(
                 f"fact id '{fact_id}' is used by several files: {listed}; rename one", where
             )
-        fact = load_fact(paths[0], self.memo)
+        fact = load_fact(confined(paths[0], self.root, Location(paths[0]), "fact file"), self.memo)
         self._facts[fact_id] = fact
         return fact
 

@@ -138,20 +138,17 @@ def archive_path(value: str, root: Path) -> Path:
     return path if path.is_absolute() else root / path
 
 
-def read_archive(path: Path, where: Location) -> str:
-    """The normalised text of an archived copy: text, Markdown, HTML or PDF."""
+def archive_text(data: bytes, path: Path, where: Location) -> str:
+    """The normalised text of an archived copy (its bytes): text, Markdown, HTML or PDF."""
     suffix = path.suffix.lower()
     if suffix not in ARCHIVE_TYPES:
         raise DraftingError(f"archived copy {path.name} is not text, Markdown, HTML or PDF",
                             where)
     try:
-        if suffix == ".pdf":
-            text = pdf_text(path)
-        else:
-            text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as err:
-        raise DraftingError(f"cannot read the archived copy {path}: {err.strerror}",
-                            where) from None
+        text = pdf_text(data) if suffix == ".pdf" else data.decode("utf-8", errors="replace")
+    except ValueError as err:
+        raise DraftingError(f"archived copy {path.name} cannot be read ({err}); archive it "
+                            "again", where) from None
     if suffix in (".html", ".htm"):
         text = html_text(text)
     return normalize(MARKDOWN_MARKS.sub("", text))
@@ -169,8 +166,14 @@ def html_text(text: str) -> str:
     return " ".join(document.itertext())
 
 
-def pdf_text(path: Path) -> str:
-    """The text of a PDF, page by page."""
-    from pypdf import PdfReader
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF (its bytes), page by page; ValueError for a damaged PDF."""
+    import io
 
-    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    except (PyPdfError, KeyError, TypeError, OSError, RecursionError) as err:
+        raise ValueError(f"not a readable PDF: {type(err).__name__}") from None

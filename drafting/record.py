@@ -15,6 +15,7 @@ from typing import Any
 
 from drafting.cache import CACHE_DIR, replace_file
 from drafting.errors import shorten
+from drafting.seal import seal, unseal
 
 
 @dataclass(frozen=True)
@@ -40,13 +41,23 @@ def record_path(root: Path, brief: Path) -> Path:
     return root / CACHE_DIR / "builds" / (brief_name(root, brief).replace("/", "__") + ".json")
 
 
+def read_record(path: Path) -> tuple[str, list[NoteRecord]] | None:
+    """A build record (the brief it is of, and its notes), or None when it is missing,
+    damaged, of the wrong shape, or not sealed by this user's drafting."""
+    try:
+        payload = unseal(path.read_bytes(), f"record:{path.name}")
+        data = json.loads(payload) if payload is not None else None
+        notes = [NoteRecord(int(n["number"]), str(n["text"]), [str(k) for k in n["keys"]],
+                            str(n["fact"])) for n in data["notes"]]
+        return str(data["brief"]), notes
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def load(root: Path, brief: Path) -> list[NoteRecord] | None:
     """The notes of the brief's last build, or None if it has none."""
-    try:
-        data = json.loads(record_path(root, brief).read_text(encoding="utf-8"))
-        return [NoteRecord(**note) for note in data["notes"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    found = read_record(record_path(root, brief))
+    return found[1] if found else None
 
 
 def save(root: Path, brief: Path, output: Path, notes: list[NoteRecord]) -> None:
@@ -58,7 +69,8 @@ def save(root: Path, brief: Path, output: Path, notes: list[NoteRecord]) -> None
                       for n in notes]}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(path, json.dumps(data, ensure_ascii=False).encode())
+        replace_file(path, seal(json.dumps(data, ensure_ascii=False).encode(),
+                                f"record:{path.name}"))
     except OSError:
         pass
 
@@ -67,11 +79,9 @@ def all_records(root: Path) -> dict[str, list[NoteRecord]]:
     """Every brief's last build: brief file → its notes."""
     found = {}
     for path in sorted((root / CACHE_DIR / "builds").glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            found[data["brief"]] = [NoteRecord(**note) for note in data["notes"]]
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
+        record = read_record(path)
+        if record is not None:
+            found[record[0]] = record[1]
     return found
 
 

@@ -17,10 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from drafting.cache import Cache, jinja, memoized, registered, source_loader, template_from
+from drafting.cache import Cache, jinja, memoized, template_from
 from drafting.cache import digest as cache_digest
 from drafting.errors import DraftingError, Location
-from drafting.library import load_yaml, parse_names
+from drafting.inputs import confined, is_input
+from drafting.library import load_yaml, parse_names, read_text
 from drafting.model import Inline, NoteRef, Source, Span, decode_inline, encode_inline
 from drafting.resolve import FULL, ID, SHORT, SUPRA, ResolvedCitation, ResolvedItem, ResolvedNote
 
@@ -228,9 +229,9 @@ def style_env() -> Any:
     """The sandboxed Jinja environment for style templates (made on first use)."""
     from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(finalize=blank_none, autoescape=False, loader=source_loader())
+    env = SandboxedEnvironment(finalize=blank_none, autoescape=False)
     env.filters.update(link=link, at=at)
-    return registered(env)
+    return env
 
 
 def template_lines(text: str) -> dict[str, int]:
@@ -295,8 +296,9 @@ def _load_cached(path: Path | None, name: str, text: str, memo: Cache | None) ->
 def load_style(name: str, root: Path, memo: Cache | None = None) -> Style:
     """A style by file path, or by name from ``ROOT/styles/`` or the built-in styles."""
     for candidate in (root / name, root / "styles" / f"{name}.yaml"):
-        if candidate.is_file():
-            return _load_cached(candidate, name, candidate.read_text(encoding="utf-8"), memo)
+        if is_input(candidate):
+            confined(candidate, root, None, "style")
+            return _load_cached(candidate, name, read_text(candidate), memo)
     if name in BUILTIN_STYLES:
         text = (Path(__file__).parent / "styles" / f"{name}.yaml").read_text(encoding="utf-8")
         return _load_cached(None, name, text, memo)

@@ -97,7 +97,7 @@ def rename_fact(root: Path, old: str, new: str) -> list[Path]:
     if not FACT_ID.match(new):
         raise DraftingError(f"'{new}' is not a usable fact id")
     texts = library_texts(root)
-    call = re.compile(r"(\bfact\(\s*)([\"'])" + re.escape(old) + r"\2(\s*\))")
+    call = re.compile(r"(\bfact\(\s*(?:fact_id\s*=\s*)?)([\"'])" + re.escape(old) + r"\2(\s*\))")
     successor = re.compile(r"(?m)^(superseded_by:\s*[\"']?)" + re.escape(old) + r"([\"']?\s*)$")
     transaction = Transaction()
     for path, text in texts.items():

@@ -22,8 +22,9 @@ from typing import Any
 
 from lxml import etree
 
-from drafting.cache import jinja, replace_file, temp_beside
+from drafting.cache import code_digest, digest, jinja, replace_file, temp_beside, typed_key
 from drafting.errors import DraftingError, Location
+from drafting.inputs import read_bytes
 from drafting.model import (
     Block,
     HeadingRef,
@@ -35,6 +36,7 @@ from drafting.model import (
     Span,
 )
 from drafting.resolve import heading_number
+from drafting.seal import seal, unseal
 from drafting.store import default_mode
 
 # docxtpl (and with it python-docx) is imported only to render a template that is not
@@ -95,8 +97,9 @@ def template_environment() -> Any:
     return env
 
 
-def check_template_file(path: Path) -> None:
-    """Refuse a template that is missing, not a .docx zip, too large or a zip bomb."""
+def read_template(path: Path) -> bytes:
+    """A template's bytes, refused when missing, not a .docx zip, too large or a zip
+    bomb. Everything after works on these bytes, so what was checked is what is used."""
     where = Location(path)
     if not path.is_file():
         raise DraftingError(
@@ -104,19 +107,18 @@ def check_template_file(path: Path) -> None:
             "and the templates/ folder",
             where,
         )
-    if path.stat().st_size > MAX_TEMPLATE_BYTES:
-        raise DraftingError("template is larger than 20 MB; remove large images from it", where)
-    if not zipfile.is_zipfile(path):
+    data = read_bytes(path, MAX_TEMPLATE_BYTES, where, too_large="remove large images from it")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         raise DraftingError(
             "template is not a Word .docx file (not a zip archive); save it from Word as .docx",
             where,
         )
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             total = sum(info.file_size for info in archive.infolist())
             names = set(archive.namelist())
-            bad = archive.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError) as err:
+            bad = archive.testzip() if total <= MAX_UNZIPPED_BYTES else None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
         raise DraftingError(
             f"template is a damaged .docx ({err}); save it again from Word", where
         ) from None
@@ -129,6 +131,7 @@ def check_template_file(path: Path) -> None:
             "template is a damaged .docx (no readable word/document.xml); save it again from Word",
             where,
         )
+    return data
 
 
 PR_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -222,16 +225,15 @@ def render_template(path: Path, context: dict[str, Any], brief: Location,
     """Render a .docx template's fields; find the ``{{ body }}`` paragraph.
 
     The rendered template is kept in ``cache`` (a folder), keyed by the template's bytes
-    and the values, so a rebuild of the same filing skips docxtpl and python-docx."""
-    check_template_file(path)
-    key = rendered_key(path, context)
-    cached = cache / f"{key}.docx" if cache else None
-    if cached is not None and cached.is_file():
-        data = cached.read_bytes()
-    else:
-        data = render_with_docxtpl(path, context, brief)
-        if cached is not None:
-            keep(cached, data)
+    and the values, and sealed (:mod:`drafting.seal`), so a rebuild of the same filing
+    skips docxtpl and python-docx, and a planted or damaged file is never used."""
+    template = read_template(path)
+    key = rendered_key(template, context)
+    data = cached_rendering(cache, key)
+    if data is None:
+        data = render_with_docxtpl(template, path, context, brief)
+        if cache is not None and key is not None:
+            keep(cache / f"{key}.docx", data, key)
     package = Package(data)
     ensure_styles(package)
     body = package.tree(DOCUMENT).find(w("body"))
@@ -254,34 +256,42 @@ def render_template(path: Path, context: dict[str, Any], brief: Location,
                   authorities=found[0] if found else None)
 
 
-def rendered_key(path: Path, context: dict[str, Any]) -> str:
-    """A hash of a template's bytes and the values it is rendered with."""
-    import hashlib
-    import json
-
-    from drafting import __version__
-
-    digest = hashlib.blake2b(path.read_bytes(), digest_size=16)
-    digest.update(json.dumps(context, sort_keys=True, default=str).encode())
-    digest.update(__version__.encode())
-    return digest.hexdigest()
+def rendered_key(template: bytes, context: dict[str, Any]) -> str | None:
+    """A hash of a template's bytes, the values it is rendered with (their types told
+    apart) and this drafting; None when the values cannot be keyed."""
+    try:
+        values = typed_key(context)
+    except TypeError:
+        return None
+    return digest(template + b"\0" + values, "rendered-template", code_digest())
 
 
-def keep(path: Path, data: bytes) -> None:
+def cached_rendering(cache: Path | None, key: str | None) -> bytes | None:
+    """A rendered template from the cache, if it is there, sealed by us, under this key."""
+    if cache is None or key is None:
+        return None
+    try:
+        return unseal((cache / f"{key}.docx").read_bytes(), f"rendered:{key}")
+    except OSError:
+        return None
+
+
+def keep(path: Path, data: bytes, key: str) -> None:
     """Store a rendered template in the cache (quietly skipped when it cannot be)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(path, data)
+        replace_file(path, seal(data, f"rendered:{key}"))
     except OSError:
         pass
 
 
-def render_with_docxtpl(path: Path, context: dict[str, Any], brief: Location) -> bytes:
+def render_with_docxtpl(data: bytes, path: Path, context: dict[str, Any],
+                        brief: Location) -> bytes:
     """Render the template's Jinja fields with docxtpl; the .docx as bytes."""
     from docxtpl import DocxTemplate
 
     try:
-        template = DocxTemplate(str(path))
+        template = DocxTemplate(io.BytesIO(data))
         template.render({**context, **PLACEHOLDERS}, template_environment())
         buffer = io.BytesIO()
         template.save(buffer)
@@ -302,18 +312,18 @@ def render_with_docxtpl(path: Path, context: dict[str, Any], brief: Location) ->
 DOCXTPL_PREFIXES = re.compile(r"(\{[{%])(?:p|r|tr|tc)\s")
 
 
-def template_source(path: Path) -> str:
+def template_source(data: bytes) -> str:
     """The Jinja source of a template's body: its paragraphs' text, one per line."""
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         body = etree.fromstring(archive.read("word/document.xml"))
     lines = [text_of(p) for p in body.iter(w("p"))]
     return DOCXTPL_PREFIXES.sub(r"\1 ", "\n".join(lines))
 
 
-def read_template_source(path: Path) -> str:
-    """:func:`template_source` of a template file already known to be a .docx zip."""
+def read_template_source(data: bytes, path: Path) -> str:
+    """:func:`template_source` of a template already known to be a .docx zip."""
     try:
-        return template_source(path)
+        return template_source(data)
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as err:
         raise DraftingError(f"template is a damaged .docx ({err}); save it again from Word",
                             Location(path)) from None
@@ -329,8 +339,7 @@ def check_template(path: Path, context: dict[str, Any] | None = None,
                    brief: Location | None = None) -> None:
     """Check a template without the Word stack: a sound .docx, valid Jinja, one paragraph
     holding only ``{{ body }}``, and, given a brief's ``context``, every field defined."""
-    check_template_file(path)
-    source = read_template_source(path)
+    source = read_template_source(read_template(path), path)
     try:
         if context is None:
             template_environment().parse(source)

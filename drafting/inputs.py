@@ -1,0 +1,150 @@
+"""Read the library's files safely, and remember what a result was made from.
+
+Every input (a fact, a brief, sources.bib, a style, a template, an archived copy) is
+read here:
+
+- only regular files, checked on the open file itself (a FIFO or ``/dev/zero`` is
+  refused, and a symlink cannot swap in something ``stat`` did not see);
+- never more than a size limit, counted on what is actually read;
+- only inside the library (after resolving symlinks), when a root is given.
+
+While a :class:`Reads` recorder is active (``with recording() as reads:``), every
+read and every probe for a file's existence is noted with the content digest of what
+was seen, so a cached result can be checked against the files as they are now
+(:meth:`Reads.still_valid`) instead of being trusted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import hashlib
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafting.errors import DraftingError, Location
+
+#: The largest library text file (a fact, a brief, sources.bib, a style).
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+#: The largest template (.docx) or archived copy (PDF, HTML, text).
+MAX_BINARY_BYTES = 50 * 1024 * 1024
+MISSING = "-"  # the digest recorded for a path that is not a file
+
+
+def content_digest(data: bytes) -> str:
+    """The digest that identifies a file's content."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass
+class Reads:
+    """What a computation read: resolved path → content digest (or ``MISSING``)."""
+
+    seen: dict[str, str] = field(default_factory=dict)
+
+    def note(self, path: Path, data: bytes | None) -> None:
+        self.seen[str(path.resolve())] = MISSING if data is None else content_digest(data)
+
+    def still_valid(self, seen: object) -> bool:
+        """Whether every file recorded in ``seen`` (a stored :attr:`seen`) still has the
+        same content (and every missing one is still missing)."""
+        if not isinstance(seen, dict) or not seen:
+            return False
+        for name, expected in seen.items():
+            if not isinstance(name, str) or current_digest(Path(name)) != expected:
+                return False
+        return True
+
+
+_RECORDER: contextvars.ContextVar[Reads | None] = contextvars.ContextVar("reads", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[Reads]:
+    """Record every input read or probed inside the block."""
+    reads = Reads()
+    token = _RECORDER.set(reads)
+    try:
+        yield reads
+    finally:
+        _RECORDER.reset(token)
+
+
+def _note(path: Path, data: bytes | None) -> None:
+    reads = _RECORDER.get()
+    if reads is not None:
+        reads.note(path, data)
+
+
+def current_digest(path: Path) -> str:
+    """The content digest of a file now, ``MISSING`` when it is not a readable file."""
+    try:
+        return content_digest(read_bytes(path, MAX_BINARY_BYTES))
+    except DraftingError:
+        return MISSING
+
+
+def is_input(path: Path) -> bool:
+    """Whether ``path`` is a regular file (a probe the recorder remembers)."""
+    found = path.is_file()
+    if not found:
+        _note(path, None)
+    return found
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` (after resolving symlinks) lies inside ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def confined(path: Path, root: Path, where: Location | None, what: str) -> Path:
+    """``path``, if it stays inside the library at ``root``; a located error if not."""
+    if not inside(path, root):
+        raise DraftingError(f"{what} '{path}' is outside the library ({root}); copy it into "
+                            "the library and give a path inside it", where)
+    return path
+
+
+def read_bytes(path: Path, limit: int, where: Location | None = None,
+               too_large: str = "split it into smaller files") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (recorded when recording).
+
+    The checks run on the opened file, so what is read is what was checked."""
+    where = where or Location(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as err:
+        raise DraftingError(f"cannot read file: {err.strerror}", where) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise DraftingError("not a regular file (a device, pipe or folder); give a "
+                                "text or document file", where)
+        data = _read_at_most(fd, limit + 1)
+    except OSError as err:
+        raise DraftingError(f"cannot read file: {err.strerror}", where) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise DraftingError(f"file is too large (the limit is {limit // (1024 * 1024)} MB); "
+                            f"{too_large}", where)
+    _note(path, data)
+    return data
+
+
+def _read_at_most(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes from ``fd``."""
+    chunks, left = [], size
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
