@@ -24,8 +24,16 @@ def make(root: Path, spec: dict) -> None:
     """Generate a file a case needs (too big or binary to keep in the repository)."""
     path = root / spec["path"]
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_symlink() or path.exists():
+        path.unlink()
     kind = spec["kind"]
-    if kind == "big":
+    if kind == "text":
+        path.write_text(spec["text"], encoding="utf-8")
+    elif kind == "symlink":
+        path.symlink_to(spec["target"])
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "big":
         with path.open("w", encoding="utf-8") as handle:
             handle.write("---\ntitle: big\n---\n")
             line = "Words words words [@grishin-2019].\n" * 1000
@@ -66,15 +74,17 @@ def library(tmp_path: Path, case: str) -> tuple[Path, dict]:
     return root, spec
 
 
-def files(root: Path) -> set[str]:
-    return {str(p.relative_to(root)) for p in root.rglob("*") if ".drafting-cache" not in p.parts}
+def files(root: Path) -> dict[str, bytes | None]:
+    """Every file of the library (outside the cache) and its bytes (None: not a plain file)."""
+    return {str(p.relative_to(root)): p.read_bytes() if p.is_file() and not p.is_symlink()
+            else None for p in root.rglob("*") if ".drafting-cache" not in p.parts}
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
     root, spec = library(tmp_path, case)
     monkeypatch.chdir(root)
-    (root / "build").mkdir()
+    (root / "build").mkdir(exist_ok=True)
     previous = root / "build" / "brief.docx"
     previous.write_bytes(PREVIOUS)
     before = files(root)
@@ -95,7 +105,7 @@ def test_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> Non
         assert lines and all(line.startswith("error: ") for line in lines), result.stderr
     assert re.search(spec["message"], result.stderr), result.stderr
     assert previous.read_bytes() == PREVIOUS
-    assert files(root) == before  # no output, no temporary file
+    assert files(root) == before  # no output, no temporary file, no input changed
 
 
 def test_the_corpus_is_large_enough() -> None:
