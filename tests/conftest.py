@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -69,6 +70,12 @@ class LibraryMaker:
         )
         path.write_text(f"---\n{meta}---\n{textwrap.dedent(body).strip()}\n", encoding="utf-8")
         return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _sealing_key(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tests' own key for sealed caches (not the user's ~/.cache/drafting/key)."""
+    os.environ["DRAFTING_KEY_FILE"] = str(tmp_path_factory.mktemp("sealing") / "key")
 
 
 @pytest.fixture
