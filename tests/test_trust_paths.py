@@ -37,7 +37,8 @@ def lib(make_library, monkeypatch: pytest.MonkeyPatch):
     bib = make_library.root / "sources.bib"
     bib.write_text(bib.read_text(encoding="utf-8").replace(
         "url = {https://fergana.agency/articles/108990/},",
-        "url = {https://fergana.agency/articles/108990/},\n  file = {sources/archive/grishin.txt},"),
+        "url = {https://fergana.agency/articles/108990/},\n"
+        "  file = {sources/archive/grishin.txt},"),
         encoding="utf-8")
     (make_library.root / ".git").mkdir()
     (make_library.root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
