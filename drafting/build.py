@@ -13,7 +13,7 @@ from typing import Any
 from drafting import record, word
 from drafting.assemble import Assembled, Brief, assemble, load_brief
 from drafting.authorities import Table, list_of_sources, table_of_authorities
-from drafting.cache import CACHE_DIR, Cache
+from drafting.cache import CACHE_DIR, Cache, cache_path
 from drafting.errors import DraftingError, Location
 from drafting.inputs import Reads, confined, is_input, recording
 from drafting.library import Library, find_root, load_library
@@ -180,7 +180,8 @@ def build(brief_path: Path, output: Path | None = None, style: str | None = None
     is off."""
     with recording() as reads:
         prepared = prepare(brief_path, style, use_cache=use_cache)
-        rendered = prepared.library.root / CACHE_DIR / "rendered" if use_cache else None
+        rendered = cache_path(prepared.library.root, "rendered", "x") if use_cache else None
+        rendered = rendered.parent if rendered else None
         filing = word.render_template(prepared.template, prepared.context,
                                       prepared.brief.where(), rendered)
     if output is not None:

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,37 @@ from drafting import seal
 T = TypeVar("T")
 
 CACHE_DIR = ".drafting-cache"
+MAX_CACHE_BYTES = 512 * 1024 * 1024
+
+
+def cache_path(root: Path, *parts: str) -> Path | None:
+    """``ROOT/.drafting-cache/PARTS...``, or None when a folder on the way is a symlink
+    or not a folder: a planted link must not make drafting read or write elsewhere."""
+    path = root / CACHE_DIR
+    for part in ("", *parts[:-1]):
+        path = path / part if part else path
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+        if not stat.S_ISDIR(info.st_mode):
+            return None
+    return path / parts[-1] if parts else path
+
+
+def read_cached(path: Path | None) -> bytes | None:
+    """The bytes of a cache file: a regular file, not a link, of a sane size; else None."""
+    from drafting.errors import DraftingError
+    from drafting.inputs import read_bytes
+
+    if path is None or path.is_symlink():
+        return None
+    try:
+        return read_bytes(path, MAX_CACHE_BYTES, record=False)
+    except DraftingError:
+        return None
 
 
 def temp_beside(path: Path, suffix: str = ".tmp") -> tuple[int, str]:
@@ -76,8 +108,10 @@ class Cache:
                  keep: int = 0, blob_over: int = 0) -> None:
         """``keep``: how many entries a run did not use survive it (most recent first);
         ``blob_over``: results larger than this many bytes get a file of their own."""
-        self.path = root / CACHE_DIR / f"{name}.json"
-        self.blobs = root / CACHE_DIR / f"{name}-blobs"
+        path, blobs = cache_path(root, f"{name}.json"), cache_path(root, f"{name}-blobs", "x")
+        enabled = enabled and path is not None and blobs is not None
+        self.path = path or root / CACHE_DIR / f"{name}.json"
+        self.blobs = blobs.parent if blobs else root / CACHE_DIR / f"{name}-blobs"
         self.version = f"{version}:{code_digest()}"
         self.enabled = enabled
         self.keep = keep
@@ -90,10 +124,8 @@ class Cache:
 
     def load(self) -> dict[str, Any]:
         """The sealed entries on disk; nothing when they are missing, damaged or foreign."""
-        try:
-            payload = seal.unseal(self.path.read_bytes(), self.path.name)
-            data = json.loads(payload) if payload is not None else None
-        except (OSError, ValueError):
+        data = self.read_sealed(self.path, self.path.name)
+        if data is None:
             return {}
         if not isinstance(data, dict) or data.get("version") != self.version:
             return {}
@@ -114,10 +146,16 @@ class Cache:
 
     def read_blob(self, key: str) -> Any:
         """A large result from its own sealed file (None when missing or damaged)."""
+        return self.read_sealed(self.blobs / f"{key}.json", f"blob:{key}")
+
+    @staticmethod
+    def read_sealed(path: Path, name: str) -> Any:
+        """The JSON in a sealed cache file, or None."""
+        data = read_cached(path)
+        payload = seal.unseal(data, name) if data is not None else None
         try:
-            payload = seal.unseal((self.blobs / f"{key}.json").read_bytes(), f"blob:{key}")
             return json.loads(payload) if payload is not None else None
-        except (OSError, ValueError):
+        except ValueError:
             return None
 
     def put(self, key: str, value: Any) -> None:
@@ -137,8 +175,8 @@ class Cache:
         try:
             self.path.parent.mkdir(exist_ok=True)
             gitignore = self.path.parent / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n", encoding="utf-8")
+            if gitignore.is_symlink() or not gitignore.is_file():
+                replace_file(gitignore, b"*\n")
             if self.blob_over:
                 self.write_blobs(kept)
             index = {"version": self.version, "entries": kept}

@@ -113,8 +113,9 @@ def confined(path: Path, root: Path, where: Location | None, what: str) -> Path:
 
 
 def read_bytes(path: Path, limit: int, where: Location | None = None,
-               too_large: str = "split it into smaller files") -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes (recorded when recording).
+               too_large: str = "split it into smaller files", record: bool = True) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (recorded when recording,
+    unless ``record`` is off).
 
     The checks run on the opened file, so what is read is what was checked."""
     where = where or Location(path)
@@ -134,7 +135,8 @@ def read_bytes(path: Path, limit: int, where: Location | None = None,
     if len(data) > limit:
         raise DraftingError(f"file is too large (the limit is {limit // (1024 * 1024)} MB); "
                             f"{too_large}", where)
-    _note(path, data)
+    if record:
+        _note(path, data)
     return data
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drafting.cache import CACHE_DIR, replace_file
+from drafting.cache import cache_path, read_cached, replace_file
 from drafting.errors import shorten
 from drafting.seal import seal, unseal
 
@@ -36,16 +36,17 @@ def brief_name(root: Path, brief: Path) -> str:
         return brief.name
 
 
-def record_path(root: Path, brief: Path) -> Path:
+def record_path(root: Path, brief: Path) -> Path | None:
     """Where the record of a brief's last build lives."""
-    return root / CACHE_DIR / "builds" / (brief_name(root, brief).replace("/", "__") + ".json")
+    return cache_path(root, "builds", brief_name(root, brief).replace("/", "__") + ".json")
 
 
 def read_record(path: Path) -> tuple[str, list[NoteRecord]] | None:
     """A build record (the brief it is of, and its notes), or None when it is missing,
     damaged, of the wrong shape, or not sealed by this user's drafting."""
+    raw = read_cached(path)
     try:
-        payload = unseal(path.read_bytes(), f"record:{path.name}")
+        payload = unseal(raw, f"record:{path.name}") if raw is not None else None
         data = json.loads(payload) if payload is not None else None
         notes = [NoteRecord(int(n["number"]), str(n["text"]), [str(k) for k in n["keys"]],
                             str(n["fact"])) for n in data["notes"]]
@@ -56,13 +57,16 @@ def read_record(path: Path) -> tuple[str, list[NoteRecord]] | None:
 
 def load(root: Path, brief: Path) -> list[NoteRecord] | None:
     """The notes of the brief's last build, or None if it has none."""
-    found = read_record(record_path(root, brief))
+    path = record_path(root, brief)
+    found = read_record(path) if path else None
     return found[1] if found else None
 
 
 def save(root: Path, brief: Path, output: Path, notes: list[NoteRecord]) -> None:
     """Keep the notes of this build (quietly skipped when the cache cannot be written)."""
     path = record_path(root, brief)
+    if path is None:
+        return
     data = {"brief": brief_name(root, brief), "output": str(output),
             "built": dt.datetime.now().isoformat(timespec="seconds"),
             "notes": [{"number": n.number, "text": n.text, "keys": n.keys, "fact": n.fact}
@@ -78,7 +82,8 @@ def save(root: Path, brief: Path, output: Path, notes: list[NoteRecord]) -> None
 def all_records(root: Path) -> dict[str, list[NoteRecord]]:
     """Every brief's last build: brief file → its notes."""
     found = {}
-    for path in sorted((root / CACHE_DIR / "builds").glob("*.json")):
+    folder = cache_path(root, "builds", "x")
+    for path in sorted(folder.parent.glob("*.json")) if folder else []:
         record = read_record(path)
         if record is not None:
             found[record[0]] = record[1]

@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafting.cache import CACHE_DIR
+from drafting.cache import cache_path
 from drafting.errors import DraftingError, Location
 from drafting.inputs import MAX_TEXT_BYTES, confined, content_digest, read_bytes
 from drafting.library import decode_text, scan_facts, split_front_matter
@@ -42,11 +42,12 @@ class Hit:
 def open_index(root: Path) -> sqlite3.Connection:
     """The search index of a library, created when missing and made again when it is
     damaged or of another version (in memory when the library is read-only)."""
-    folder = root / CACHE_DIR
-    path = folder / "search.sqlite"
-    for _ in range(2):
+    path = cache_path(root, "search.sqlite")
+    for _ in range(2 if path else 0):
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            discard(path)  # a planted link or pipe: never opened
         try:
-            folder.mkdir(exist_ok=True)
+            path.parent.mkdir(exist_ok=True)
             connection = sqlite3.connect(path, timeout=30)
         except (OSError, sqlite3.Error):
             break
@@ -168,7 +169,9 @@ def search(root: Path, words: list[str], limit: int = 20, retry: bool = True) ->
         raise DraftingError(f"cannot search for {' '.join(words)!r}: {err}") from None
     except sqlite3.DatabaseError:  # damaged while in use: search once more, from nothing
         connection.close()
-        discard(root / CACHE_DIR / "search.sqlite")
+        index = cache_path(root, "search.sqlite")
+        if index is not None:
+            discard(index)
         return search(root, words, limit, retry=False) if retry else []
     finally:
         connection.close()

@@ -22,7 +22,15 @@ from typing import Any
 
 from lxml import etree
 
-from drafting.cache import code_digest, digest, jinja, replace_file, temp_beside, typed_key
+from drafting.cache import (
+    code_digest,
+    digest,
+    jinja,
+    read_cached,
+    replace_file,
+    temp_beside,
+    typed_key,
+)
 from drafting.errors import DraftingError, Location
 from drafting.inputs import read_bytes
 from drafting.model import (
@@ -270,10 +278,8 @@ def cached_rendering(cache: Path | None, key: str | None) -> bytes | None:
     """A rendered template from the cache, if it is there, sealed by us, under this key."""
     if cache is None or key is None:
         return None
-    try:
-        return unseal((cache / f"{key}.docx").read_bytes(), f"rendered:{key}")
-    except OSError:
-        return None
+    data = read_cached(cache / f"{key}.docx")
+    return unseal(data, f"rendered:{key}") if data is not None else None
 
 
 def keep(path: Path, data: bytes, key: str) -> None:

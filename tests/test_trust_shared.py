@@ -12,6 +12,8 @@ import os
 import pickle
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -198,3 +200,37 @@ def test_another_users_cache_is_rebuilt_not_trusted(lib, tmp_path: Path,
         assert (tmp_path / "other-user" / "key").stat().st_mode & 0o077 == 0
     finally:
         seal.secret.cache_clear()
+
+
+def test_planted_links_and_pipes_in_the_cache_are_never_followed(lib, tmp_path: Path) -> None:
+    """A cache file that is a FIFO would hang a read; a link would read or write
+    elsewhere. Either is left alone (or replaced), and nothing outside changes."""
+    cache = lib.root / CACHE_DIR
+    cache.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victim = outside / "precious.txt"
+    victim.write_text("keep me\n")
+    os.mkfifo(cache / "build.json")
+    os.mkfifo(cache / "check.json")
+    os.mkfifo(cache / "search.sqlite")
+    (cache / ".gitignore").symlink_to(victim)
+    (cache / "rendered").symlink_to(outside, target_is_directory=True)
+    (cache / "builds").symlink_to(outside, target_is_directory=True)
+    for args in (["build", "briefs/test.md"], ["check"], ["fact", "search", "unions"],
+                 ["build", "briefs/test.md", "--changes"], ["fact", "used-by", "registered"]):
+        done = subprocess.run([sys.executable, "-m", "drafting", *args], cwd=lib.root,
+                              capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert done.returncode == 0, (args, done.stderr)
+    assert victim.read_text() == "keep me\n"
+    assert sorted(p.name for p in outside.iterdir()) == ["precious.txt"]
+
+
+def test_a_cache_folder_that_is_a_link_is_not_used(lib, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (lib.root / CACHE_DIR).symlink_to(elsewhere, target_is_directory=True)
+    assert run("build", "briefs/test.md").exit_code == 0
+    assert run("check").exit_code == 0
+    assert list(elsewhere.iterdir()) == []
