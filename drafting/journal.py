@@ -104,18 +104,21 @@ def clear(root: Path) -> None:
     fsync_folder(root)
 
 
-def load(root: Path) -> Record | None:
-    """The journal's record, or ``None`` when it is damaged, planted by hand, or of
-    another version (its salvageable paths are then still listed in ``targets``)."""
+def load(root: Path) -> Record:
+    """The journal's record; one in state ``damaged`` when it is truncated, planted by
+    hand, or of another version, with every string it holds as ``targets`` (to remove
+    temporary files of ours beside them)."""
     try:
-        data = json.loads(journal_path(root).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+        raw = journal_path(root).read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return Record("damaged")
+    salvage = Record("damaged", targets=quoted(raw))  # every path it still names
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return salvage
     if not isinstance(data, dict):
-        return None
-    salvage = Record("damaged", targets=strings(data.get("targets")),
-                     discard=strings(data.get("discard")) + [
-                         w[0] for w in data.get("writes") or [] if is_strings(w, 3)])
+        return salvage
     body = {k: v for k, v in data.items() if k != "checksum"}
     if data.get("checksum") != checksum(body) or data.get("version") != VERSION \
             or data.get("state") not in ("staging", "commit"):
@@ -126,6 +129,15 @@ def load(root: Path) -> Record | None:
         return salvage
     return Record(data["state"], strings(data.get("targets")), [tuple(w) for w in writes],
                   [tuple(d) for d in deletes], strings(data.get("discard")))
+
+
+def quoted(raw: str) -> list[str]:
+    """The JSON strings in what is left of a damaged journal."""
+    found = []
+    for match in re.finditer(r'"((?:[^"\\]|\\.)*)"', raw):
+        with contextlib.suppress(ValueError):
+            found.append(json.loads(match[0]))
+    return found
 
 
 def strings(value: object) -> list[str]:
@@ -174,18 +186,15 @@ def our_temp(root: Path, temp: str, target: str) -> Path | None:
 
 def strays(root: Path, targets: Iterable[str]) -> list[Path]:
     """Temporary files of ours beside the given targets (left by a killed command)."""
-    found: list[Path] = []
+    names: dict[Path, set[str]] = {}
     for target in targets:
-        path = inside(root, target)
-        if path is None or not path.parent.is_dir():
-            continue
-        prefix = f".{path.name}."
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(path.parent):
-                match = TEMP_NAME.fullmatch(entry.name)
-                if entry.name.startswith(prefix) and match and match["name"] == path.name \
-                        and entry.is_file(follow_symlinks=False):
-                    found.append(path.parent / entry.name)
+        if (path := inside(root, target)) is not None:
+            names.setdefault(path.parent, set()).add(path.name)
+    found: list[Path] = []
+    for folder, wanted in names.items():
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            found += [folder / e.name for e in entries if (m := TEMP_NAME.fullmatch(e.name))
+                      and m["name"] in wanted and e.is_file(follow_symlinks=False)]
     return found
 
 
@@ -213,11 +222,11 @@ def apply(root: Path, record: Record, crash_after: int | None = None) -> list[st
             unfinished.append(target)
             continue
         if digest(temp_path) == sha:
+            if crash_after is not None and replaced >= crash_after:
+                os._exit(75)  # the test's crash point: die as SIGKILL would
             os.replace(temp_path, target_path)
             folders.add(target_path.parent)
             replaced += 1
-            if crash_after is not None and replaced >= crash_after:
-                os._exit(75)  # the test's crash point: die as SIGKILL would
         elif digest(target_path) != sha:
             unfinished.append(target)
     for target, sha in record.deletes:
@@ -252,15 +261,28 @@ def everything_named(record: Record) -> list[str]:
     return [*record.targets, *(w[1] for w in record.writes), *(d[0] for d in record.deletes)]
 
 
+def left_over(root: Path) -> bool:
+    """Whether a journal, or a temporary file of one, is in ``root`` (one folder read)."""
+    with contextlib.suppress(OSError), os.scandir(root) as entries:
+        return any(e.name.startswith((JOURNAL, f".{JOURNAL}.")) for e in entries)
+    return False
+
+
+def journal_temps(root: Path) -> list[Path]:
+    """Temporary files of the journal itself (a command killed while writing it)."""
+    with contextlib.suppress(OSError), os.scandir(root) as entries:
+        return [root / e.name for e in entries if (m := TEMP_NAME.fullmatch(e.name))
+                and m["name"] == JOURNAL and e.is_file(follow_symlinks=False)]
+    return []
+
+
 def recover(root: Path) -> str | None:
     """Finish or undo the change a leftover journal describes (the caller holds the
     library lock); what was done, for a note to the user, or ``None`` without a journal."""
+    remove(journal_temps(root))
     if not journal_path(root).exists():
         return None
     record = load(root)
-    if record is None:
-        clear(root)
-        return f"removed {JOURNAL}: it could not be read, so its change never started"
     if record.state == "commit":
         can, started = forwardable(root, record)
         if can or started:
@@ -270,10 +292,13 @@ def recover(root: Path) -> str | None:
             if unfinished:
                 return ("finished an interrupted change except for "
                         f"{', '.join(unfinished)}: check those files")
-            return f"finished an interrupted change ({len(record.writes)} files written)"
-    temps = [p for t in record.discard if (p := inside(root, t)) and TEMP_NAME.fullmatch(p.name)]
-    temps += [p for t, target, _ in record.writes if (p := our_temp(root, t, target))]
-    removed = remove(temps) + remove(strays(root, everything_named(record)))
+            count = len(record.writes) + len(record.deletes)
+            return f"finished an interrupted change ({count} file{'s' * (count != 1)})"
+    named = everything_named(record) + record.discard
+    temps = [p for t in named if (p := inside(root, t)) and TEMP_NAME.fullmatch(p.name)]
+    removed = remove(temps) + remove(strays(root, named))
     clear(root)
-    how = "a damaged journal" if record.state == "damaged" else "an interrupted change"
-    return f"undid {how} that had not started ({removed} temporary files removed)"
+    if record.state == "damaged":
+        return (f"removed {JOURNAL}: it could not be read, so its change had not started "
+                f"({removed} temporary files removed)")
+    return f"undid an interrupted change that had not started ({removed} temporary files removed)"

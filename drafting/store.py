@@ -56,9 +56,12 @@ def stage(path: Path, text: str | bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(name, mode)
-    except OSError as err:
+    except BaseException as err:  # a full disk, or Ctrl-C: never leave the file behind
         os.unlink(name)
-        raise DraftingError(f"cannot write the file ({err.strerror})", Location(path)) from None
+        if isinstance(err, OSError):
+            raise DraftingError(f"cannot write the file ({err.strerror})",
+                                Location(path)) from None
+        raise
     return Path(name)
 
 
@@ -141,7 +144,7 @@ def finish_interrupted(root: Path) -> None:
 def recover(root: Path) -> None:
     """Finish or undo an interrupted change, if one was left; a single stat when none was.
     Every library command, reading or writing, calls this first."""
-    if journal.journal_path(Path(root)).exists():
+    if journal.left_over(Path(root)):
         with library_lock(root):
             pass
 
@@ -194,24 +197,34 @@ class Transaction:
         if not self.paths:
             return
         with library_lock(self.root) as root:
-            originals = {p: p.read_bytes() for p in self.paths if p.exists()}
-            name = {p: journal.relative(root, p) for p in self.paths}
-            save(root, journal.Record("staging", list(name.values())))
-            staged = self.stage_all(root)
-            record = journal.Record(
-                "commit", list(name.values()),
-                [(journal.relative(root, staged[p]), name[p], journal.text_digest(as_bytes(t)))
-                 for p, t in self.writes.items()],
-                [(name[p], journal.text_digest(originals[p])) for p in self.deletes
-                 if p in originals])
+            record, originals = self.prepare(root)
             with signals_deferred():
-                try:
-                    save(root, record)
-                except DraftingError:
-                    journal.remove(staged.values())
-                    journal.clear(root)
-                    raise
-                self.swap(root, record, originals)
+                self.publish(root, record, originals)
+
+    def prepare(self, root: Path) -> tuple[journal.Record, dict[Path, bytes]]:
+        """Journal the targets, stage every write, and return the commit record (not yet
+        saved) with the files' current bytes; nothing in the library has changed."""
+        originals = {p: p.read_bytes() for p in self.paths if p.exists()}
+        name = {p: journal.relative(root, p) for p in self.paths}
+        save(root, journal.Record("staging", list(name.values())))
+        staged = self.stage_all(root)
+        record = journal.Record(
+            "commit", list(name.values()),
+            [(journal.relative(root, staged[p]), name[p], journal.text_digest(as_bytes(t)))
+             for p, t in self.writes.items()],
+            [(name[p], journal.text_digest(originals[p])) for p in self.deletes
+             if p in originals])
+        return record, originals
+
+    def publish(self, root: Path, record: journal.Record, originals: dict[Path, bytes]) -> None:
+        """Save the commit record (the point of no return), then swap the files in."""
+        try:
+            save(root, record)
+        except DraftingError:
+            journal.remove(root / w[0] for w in record.writes)
+            journal.clear(root)
+            raise
+        self.swap(root, record, originals)
 
     def stage_all(self, root: Path) -> dict[Path, Path]:
         """A temporary file for each write; on any failure or interrupt, none is left."""
@@ -224,6 +237,7 @@ class Transaction:
                     os._exit(75)
         except BaseException:
             journal.remove(staged.values())
+            journal.remove(journal.strays(root, [journal.relative(root, p) for p in self.paths]))
             journal.clear(root)
             raise
         return staged
