@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -209,10 +209,12 @@ def remove(paths: Iterable[Path]) -> int:
 
 # ------------------------------------------------------------------ applying
 
-def apply(root: Path, record: Record, crash_after: int | None = None) -> list[str]:
+def apply(root: Path, record: Record,
+          before_replace: Callable[[int], None] | None = None) -> list[str]:
     """Carry out a committed record: rename each staged file over its target (unless
     that was done already), delete what it deletes. Returns the targets it could not
-    finish (their staged copy is gone and they do not hold the new text)."""
+    finish (their staged copy is gone and they do not hold the new text).
+    ``before_replace`` (tests only) is told how many renames are done before each."""
     unfinished: list[str] = []
     folders: set[Path] = set()
     replaced = 0
@@ -222,8 +224,8 @@ def apply(root: Path, record: Record, crash_after: int | None = None) -> list[st
             unfinished.append(target)
             continue
         if digest(temp_path) == sha:
-            if crash_after is not None and replaced >= crash_after:
-                os._exit(75)  # the test's crash point: die as SIGKILL would
+            if before_replace is not None:
+                before_replace(replaced)
             os.replace(temp_path, target_path)
             folders.add(target_path.parent)
             replaced += 1

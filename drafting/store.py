@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,18 +149,29 @@ def recover(root: Path) -> None:
             pass
 
 
+DEFERRED = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Hold back Ctrl-C, SIGTERM and SIGHUP for the block; they take effect after it."""
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not on POSIX
+    """Hold back Ctrl-C, SIGTERM and SIGHUP for the block; they take effect after it (the
+    process then stops as it would have). Only the main thread gets signals in Python."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    wanted = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
+    caught: list[int] = []
+    previous = {}
+    for name in DEFERRED:
+        if hasattr(signal, name):
+            number = getattr(signal, name)
+            previous[number] = signal.signal(number, lambda n, _frame: caught.append(n))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        for number in caught:
+            signal.raise_signal(number)
 
 
 def crash_point(phase: str) -> int | None:
@@ -169,6 +180,25 @@ def crash_point(phase: str) -> int | None:
     value = os.environ.get("DRAFTING_TEST_CRASH_AFTER", "")
     where, _, count = value.rpartition(":")
     return int(count) if (where or "replace") == phase and count.isdigit() else None
+
+
+def replace_hook() -> Callable[[int], None] | None:
+    """For the crash tests only: what to do before each rename of a commit, given how
+    many were done. ``DRAFTING_TEST_CRASH_AFTER=replace:N`` dies there; with
+    ``DRAFTING_TEST_SIGNAL_AFTER=N:SIGINT`` the process sends itself that signal."""
+    crash = crash_point("replace")
+    count, _, name = os.environ.get("DRAFTING_TEST_SIGNAL_AFTER", "").partition(":")
+    number = getattr(signal, name, None) if count.isdigit() else None
+    if crash is None and number is None:
+        return None
+
+    def hook(done: int) -> None:
+        if crash is not None and done >= crash:
+            os._exit(75)
+        if number is not None and done == int(count):
+            os.kill(os.getpid(), number)
+
+    return hook
 
 
 # ------------------------------------------------------------------ transactions
@@ -245,7 +275,7 @@ class Transaction:
     def swap(self, root: Path, record: journal.Record, originals: dict[Path, bytes]) -> None:
         """Rename the staged files into place; if a rename fails, put everything back."""
         try:
-            journal.apply(root, record, crash_point("replace"))
+            journal.apply(root, record, replace_hook())
         except OSError as err:
             where = Location(Path(err.filename or "."))
             try:

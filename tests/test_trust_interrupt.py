@@ -123,6 +123,18 @@ def test_a_crash_at_any_point_leaves_the_old_or_the_new_library(
     assert_clean(root)
 
 
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_or_sigterm_during_the_renames_finishes_the_change_first(
+        tmp_path: Path, states: dict, sig: str) -> None:
+    root = tmp_path / "lib"
+    restore(root, states["old"])
+    result = run(root, *RENAMES["source"], DRAFTING_TEST_SIGNAL_AFTER=f"5:{sig}")
+    # the signal still stops the command (Ctrl-C: "Aborted!"), but only once it is done
+    assert result.returncode == (1 if sig == "SIGINT" else -signal.SIGTERM), result.stderr
+    assert tree(root) == states["source"]  # no other command needed to finish it
+    assert_clean(root)
+
+
 # ------------------------------------------------------------------ random kills
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
