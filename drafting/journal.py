@@ -170,7 +170,8 @@ def inside(root: Path, name: str) -> Path | None:
         folder = path.parent.resolve()
     except OSError:
         return None
-    if folder != root and root not in folder.parents:
+    if folder != root and (root not in folder.parents
+                           or OFF_LIMITS & set(folder.relative_to(root).parts)):
         return None
     return folder / path.name
 
@@ -292,8 +293,9 @@ def recover(root: Path) -> str | None:
             remove(strays(root, everything_named(record)))
             clear(root)
             if unfinished:
+                more = f" and {len(unfinished) - 3} more" if len(unfinished) > 3 else ""
                 return ("finished an interrupted change except for "
-                        f"{', '.join(unfinished)}: check those files")
+                        f"{', '.join(unfinished[:3])}{more}: check those files")
             count = len(record.writes) + len(record.deletes)
             return f"finished an interrupted change ({count} file{'s' * (count != 1)})"
     named = everything_named(record) + record.discard

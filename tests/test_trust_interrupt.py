@@ -198,15 +198,37 @@ def test_fmt_renames_and_adds_racing_on_thousands_of_facts(tmp_path: Path) -> No
     assert_clean(root)
 
 
-def test_a_held_lock_times_out_with_a_one_line_error(tmp_path: Path) -> None:
+WRITERS = [("fact", "new", "fresh", "--text", "A new fact."),
+           ("fact", "rename", "fact-1", "fact-one"), ("source", "add", "new.bib"),
+           ("source", "import", "new.bib"), ("source", "rename", "src-1", "src-one"),
+           ("fmt",)]
+
+
+@pytest.mark.parametrize("args", WRITERS, ids=lambda a: " ".join(a[:2]))
+def test_every_write_waits_for_the_lock_then_fails_in_one_line(
+        tmp_path: Path, args: tuple[str, ...]) -> None:
     root = tmp_path / "lib"
-    write_library(root, 3)
+    write_library(root, 3, canonical=False)
+    (root / "new.bib").write_text("@online{brand-new,\n  title = {New},\n  date = {2021},\n}\n")
     before = tree(root)
     with store.library_lock(root):
-        result = run(root, "source", "rename", "src-1", "src-one", DRAFTING_LOCK_TIMEOUT="0.3")
+        result = run(root, *args, DRAFTING_LOCK_TIMEOUT="0.3")
+        readers = [run(root, *reader, DRAFTING_LOCK_TIMEOUT="0.3") for reader in
+                   (("fact", "list"), ("fmt", "--check"))]
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "library.lock: another drafting command has held the library lock" in result.stderr
+    assert tree(root) == before
+    assert [r.returncode for r in readers] == [0, 1]  # readers do not wait: 1 is "would reformat"
+    assert "would reformat" in readers[1].stdout
+
+
+def test_a_journal_temporary_file_alone_is_removed(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    write_library(root, 3)
+    before = tree(root)
+    (root / f".{journal.JOURNAL}.0123456789ab.tmp").write_text('{"state": "sta')
+    assert run(root, "source", "list").returncode == 0
     assert tree(root) == before
 
 
