@@ -227,9 +227,14 @@ class Transaction:
         if not self.paths:
             return
         with library_lock(self.root) as root:
-            record, originals = self.prepare(root)
-            with signals_deferred():
-                self.publish(root, record, originals)
+            try:
+                record, originals = self.prepare(root)
+                with signals_deferred():
+                    self.publish(root, record, originals)
+            except BaseException:  # a full disk, Ctrl-C while staging: settle it now
+                with contextlib.suppress(OSError):
+                    journal.recover(root)  # undone before the commit record, else finished
+                raise
 
     def prepare(self, root: Path) -> tuple[journal.Record, dict[Path, bytes]]:
         """Journal the targets, stage every write, and return the commit record (not yet
@@ -248,28 +253,18 @@ class Transaction:
 
     def publish(self, root: Path, record: journal.Record, originals: dict[Path, bytes]) -> None:
         """Save the commit record (the point of no return), then swap the files in."""
-        try:
-            save(root, record)
-        except DraftingError:
-            journal.remove(root / w[0] for w in record.writes)
-            journal.clear(root)
-            raise
+        save(root, record)
         self.swap(root, record, originals)
 
     def stage_all(self, root: Path) -> dict[Path, Path]:
-        """A temporary file for each write; on any failure or interrupt, none is left."""
+        """A temporary file for each write (the journal names their targets, so a failure
+        or interrupt here is undone by :func:`journal.recover`)."""
         staged: dict[Path, Path] = {}
         crash = crash_point("stage")
-        try:
-            for path, text in self.writes.items():
-                staged[path] = stage(path, text)
-                if crash is not None and len(staged) >= crash:
-                    os._exit(75)
-        except BaseException:
-            journal.remove(staged.values())
-            journal.remove(journal.strays(root, [journal.relative(root, p) for p in self.paths]))
-            journal.clear(root)
-            raise
+        for path, text in self.writes.items():
+            staged[path] = stage(path, text)
+            if crash is not None and len(staged) >= crash:
+                os._exit(75)
         return staged
 
     def swap(self, root: Path, record: journal.Record, originals: dict[Path, bytes]) -> None:

@@ -140,28 +140,45 @@ def test_ctrl_c_or_sigterm_during_the_renames_finishes_the_change_first(
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_killed_at_random_moments_the_library_is_old_or_new(
         tmp_path: Path, states: dict, sig: signal.Signals) -> None:
+    """Half the rounds kill after a random share of a whole run; the other half wait for
+    the journal (the change has begun) and kill a random few milliseconds into it."""
     root = tmp_path / "lib"
     rng = random.Random(f"kill-{sig}")
     restore(root, states["old"])
     began = time.monotonic()
     assert run(root, *RENAMES["source"]).returncode == 0
     full = time.monotonic() - began  # how long a whole rename takes here
-    seen: dict[str, int] = {}
-    for i in range(12):
+    seen = {"old": 0, "new": 0, "killed mid-change": 0}
+    for i in range(16):
         kind = ("fact", "source")[i % 2]
         restore(root, states["old"])
         proc = drafting(root, *RENAMES[kind])
-        time.sleep(rng.uniform(0.3, 1.1) * full)
+        if i % 4 < 2:
+            time.sleep(rng.uniform(0.3, 1.1) * full)
+        else:
+            wait_for(root / journal.JOURNAL, proc)
+            time.sleep(rng.uniform(0, 0.02))
         proc.send_signal(sig)
         proc.communicate(timeout=60)
+        seen["killed mid-change"] += (root / journal.JOURNAL).exists()
         after = run(root, "source", "list")
         assert after.returncode == 0, after.stderr
         now = tree(root)
         assert now in (states["old"], states[kind]), f"half-done after {sig!r} in round {i}"
         assert_clean(root)
-        outcome = "old" if now == states["old"] else "new"
-        seen[outcome] = seen.get(outcome, 0) + 1
+        seen["old" if now == states["old"] else "new"] += 1
     print(f"{sig!r}: {seen}")
+    if sig == signal.SIGKILL:
+        assert seen["killed mid-change"], "no kill landed inside a change; the test missed"
+    else:  # Ctrl-C undoes the staging, or waits for the renames: nothing is left over
+        assert not seen["killed mid-change"]
+
+
+def wait_for(path: Path, proc: subprocess.Popen) -> None:
+    """Until ``path`` exists or the process has ended."""
+    deadline = time.monotonic() + 30
+    while not path.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.0005)
 
 
 # ------------------------------------------------------------------ races
