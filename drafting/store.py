@@ -65,7 +65,6 @@ def stage(path: Path, text: str | bytes) -> Path:
     return Path(name)
 
 
-
 # ------------------------------------------------------------------ the library lock
 
 LOCK_NAME = "library.lock"
@@ -275,7 +274,7 @@ class Transaction:
             where = Location(Path(err.filename or "."))
             try:
                 self.undo(root, record, originals)
-            except OSError:
+            except (OSError, DraftingError):
                 raise DraftingError(f"could not change every file ({err.strerror}), nor put "
                                     "them back; the next drafting command will finish it",
                                     where) from None
