@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from drafting.cache import CACHE_DIR, temp_beside
+from drafting.errors import DraftingError, Location
 
 JOURNAL = ".drafting-journal.json"
 VERSION = 1
@@ -152,9 +153,15 @@ def is_strings(value: object, size: int) -> bool:
 # ------------------------------------------------------------------ trusting paths
 
 def relative(root: Path, path: Path) -> str:
-    """``path`` (a file inside the library) relative to ``root``, as the journal keeps it."""
-    return Path(path).absolute().parent.resolve().joinpath(Path(path).name) \
-        .relative_to(root).as_posix()
+    """``path`` (a file inside the library) relative to ``root``, as the journal keeps it;
+    a file reached through a link to outside the library is refused."""
+    real = Path(path).absolute().parent.resolve() / Path(path).name
+    if inside(root, rel := real.relative_to(root).as_posix() if root in real.parents
+              else "") is None:
+        raise DraftingError("this file is outside the library (through a link?); drafting "
+                            "changes only files inside it: replace the link by the folder",
+                            Location(Path(path)))
+    return rel
 
 
 def inside(root: Path, name: str) -> Path | None:

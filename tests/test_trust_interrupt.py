@@ -240,6 +240,20 @@ def test_every_write_waits_for_the_lock_then_fails_in_one_line(
     assert "would reformat" in readers[1].stdout
 
 
+def test_a_rename_through_a_link_out_of_the_library_is_refused(tmp_path: Path) -> None:
+    root, elsewhere = tmp_path / "lib", tmp_path / "elsewhere"
+    write_library(root, 3)
+    shutil.move(root / "snippets", elsewhere)
+    (root / "snippets").symlink_to(elsewhere)
+    before = {p.name: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()}
+    result = run(root, "source", "rename", "src-1", "src-one")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "outside the library" in result.stderr
+    assert {p.name: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()} == before
+    assert not list(elsewhere.rglob("*.tmp"))
+    assert_clean(root)
+
+
 def test_a_journal_temporary_file_alone_is_removed(tmp_path: Path) -> None:
     root = tmp_path / "lib"
     write_library(root, 3)
