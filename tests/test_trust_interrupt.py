@@ -105,7 +105,7 @@ def states(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, byte
 
 @pytest.mark.parametrize("kind", ["fact", "source"])
 @pytest.mark.parametrize("point", ["stage:1", "stage:40", "replace:0", "replace:1",
-                                   "replace:30", "replace:10000"])
+                                   "replace:30"])
 def test_a_crash_at_any_point_leaves_the_old_or_the_new_library(
         tmp_path: Path, states: dict, kind: str, point: str) -> None:
     root = tmp_path / "lib"
@@ -361,7 +361,7 @@ def test_a_journal_with_a_bad_checksum_is_rolled_back_not_followed(tmp_path: Pat
 contents = st.binary(max_size=40)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(files=st.lists(contents, min_size=1, max_size=5),
        plan=st.lists(st.sampled_from(["write", "delete", "keep"]), min_size=5, max_size=5),
        new_texts=st.lists(contents, min_size=5, max_size=5),
