@@ -80,9 +80,12 @@ def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf:
 
     if output and len(briefs) > 1:
         raise click.UsageError("-o/--output goes with a single brief")
+    from drafting.library import find_root
+
     failed = False
     for brief in briefs:
         try:
+            recovered(find_root(brief.parent))
             result = run_build(brief, output, style, use_cache=not no_cache)
         except DraftingError as err:
             report(err)
@@ -142,6 +145,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
     if not (root / "snippets").is_dir() and not (root / "sources.bib").is_file():
         raise DraftingError(f"{display_path(root)} is not a drafting library (it has no "
                             "snippets/ folder or sources.bib); run check inside one")
+    recovered(root)
     config = load_config(root)
     if today is not None:
         config = dataclasses.replace(config, today=today.date())
@@ -174,6 +178,14 @@ def library_root() -> Path:
     if not (root / "snippets").is_dir() and not (root / "sources.bib").is_file():
         raise DraftingError("this is not a drafting library (no snippets/ folder or "
                             "sources.bib here or above); run `drafting init DIR` to start one")
+    return recovered(root)
+
+
+def recovered(root: Path) -> Path:
+    """``root``, after finishing or undoing a change an interrupted command left there."""
+    from drafting.store import recover
+
+    recover(root)
     return root
 
 

@@ -1,21 +1,27 @@
-"""Write library files safely: atomically, under a lock, and all-or-nothing.
+"""Write library files safely: atomically, under the library lock, and all-or-nothing.
 
 Every write goes to a temporary file in the same folder and is renamed over the
-target, so a crash never leaves half a file. A :class:`Transaction` stages every
-change of a multi-file edit (a rename) first and only then swaps them in; if a swap
-fails, the files already swapped are put back.
+target, so a crash never leaves half a file. Every command that changes the library
+holds one lock, ``.drafting-cache/library.lock``, for its whole read-modify-write. A
+:class:`Transaction` stages every change of a multi-file edit (a rename, fmt), records
+them in the journal (:mod:`drafting.journal`) and only then swaps them in, with Ctrl-C
+and SIGTERM held back until it is done; a crash at any moment leaves a journal that the
+next command, read or write, rolls forward or back.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import time
-from collections.abc import Iterator
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafting.cache import temp_beside
+from drafting import journal
+from drafting.cache import CACHE_DIR, temp_beside
 from drafting.errors import DraftingError, Location
 
 
@@ -36,7 +42,7 @@ def default_mode() -> int:
     return 0o666 & ~mask
 
 
-def stage(path: Path, text: str) -> Path:
+def stage(path: Path, text: str | bytes) -> Path:
     """A temporary file beside ``path`` holding ``text`` (same permissions), not yet in place."""
     mode = path.stat().st_mode & 0o777 if path.exists() else default_mode()
     try:
@@ -45,53 +51,166 @@ def stage(path: Path, text: str) -> Path:
         raise DraftingError(f"cannot write in this folder ({err.strerror})",
                             Location(path)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(name, mode)
-    except OSError as err:
+    except BaseException as err:  # a full disk, or Ctrl-C: never leave the file behind
         os.unlink(name)
-        raise DraftingError(f"cannot write the file ({err.strerror})", Location(path)) from None
+        if isinstance(err, OSError):
+            raise DraftingError(f"cannot write the file ({err.strerror})",
+                                Location(path)) from None
+        raise
     return Path(name)
 
 
-@contextlib.contextmanager
-def locked(path: Path, timeout: float = 30.0) -> Iterator[None]:
-    """Hold an exclusive lock for a read-modify-write of ``path`` (the lock file lives in
-    ``.drafting-cache/`` beside it, out of the way)."""
-    folder = path.parent / ".drafting-cache"
-    folder.mkdir(exist_ok=True)
-    handle = open(folder / f"{path.name}.lock", "a+")  # noqa: SIM115 - held for the block
+# ------------------------------------------------------------------ the library lock
+
+LOCK_NAME = "library.lock"
+_held = threading.local()
+
+
+def lock_timeout() -> float:
+    """Seconds to wait for the lock: ``DRAFTING_LOCK_TIMEOUT``, else 30."""
     try:
+        return max(0.0, float(os.environ.get("DRAFTING_LOCK_TIMEOUT", "30")))
+    except ValueError:
+        return 30.0
+
+
+@contextlib.contextmanager
+def library_lock(root: Path) -> Iterator[Path]:
+    """Hold the library's one lock (re-entrant within a thread) and, on taking it, finish
+    or undo any change a crashed command left. Yields the resolved root."""
+    root = Path(root).resolve()
+    held: dict[Path, int] = _held.__dict__.setdefault("roots", {})
+    if held.get(root):
+        held[root] += 1
         try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not on POSIX
-            fcntl = None
-        if fcntl is not None:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise DraftingError("another drafting command has held the lock for "
-                                            f"{timeout:.0f} s; try again", Location(path)) from None
-                    time.sleep(0.05)
+            yield root
+        finally:
+            held[root] -= 1
+        return
+    lock = acquire(root)
+    held[root] = 1
+    try:
+        finish_interrupted(root)
+        yield root
+    finally:
+        del held[root]
+        lock.release()
+
+
+def acquire(root: Path) -> object:
+    """Take ``.drafting-cache/library.lock``, or fail with a one-line error after the
+    timeout (never hang)."""
+    from filelock import FileLock, Timeout
+
+    path = root / CACHE_DIR / LOCK_NAME
+    timeout = lock_timeout()
+    try:
+        path.parent.mkdir(exist_ok=True)
+        lock = FileLock(path)
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise DraftingError(f"another drafting command has held the library lock for "
+                            f"{timeout:g} s; wait for it to finish, then try again",
+                            Location(path)) from None
+    except OSError as err:
+        raise DraftingError(f"cannot take the library lock ({err.strerror})",
+                            Location(path)) from None
+    return lock
+
+
+def locked(path: Path) -> contextlib.AbstractContextManager[Path]:
+    """The library lock of the library whose top folder holds ``path`` (``sources.bib``)."""
+    return library_lock(Path(path).absolute().parent)
+
+
+def finish_interrupted(root: Path) -> None:
+    """Roll a leftover journal forward or back (the lock is held) and say so on stderr."""
+    try:
+        note = journal.recover(root)
+    except OSError as err:
+        raise DraftingError(f"cannot finish an interrupted change ({err.strerror}); fix "
+                            "that and run any drafting command again",
+                            Location(journal.journal_path(root))) from None
+    if note:
+        sys.stderr.write(f"note: {note}\n")
+
+
+def recover(root: Path) -> None:
+    """Finish or undo an interrupted change, if one was left; a single stat when none was.
+    Every library command, reading or writing, calls this first."""
+    if journal.left_over(Path(root)):
+        with library_lock(root):
+            pass
+
+
+DEFERRED = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold back Ctrl-C, SIGTERM and SIGHUP for the block; they take effect after it (the
+    process then stops as it would have). Only the main thread gets signals in Python."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {}
+    for name in DEFERRED:
+        if hasattr(signal, name):
+            number = getattr(signal, name)
+            previous[number] = signal.signal(number, lambda n, _frame: caught.append(n))
+    try:
         yield
     finally:
-        handle.close()
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        for number in caught:
+            signal.raise_signal(number)
 
+
+def crash_point(phase: str) -> int | None:
+    """For the crash tests only: ``DRAFTING_TEST_CRASH_AFTER=stage:N`` or ``replace:N``
+    ends the process (like SIGKILL) after N files staged or renamed."""
+    value = os.environ.get("DRAFTING_TEST_CRASH_AFTER", "")
+    where, _, count = value.rpartition(":")
+    return int(count) if (where or "replace") == phase and count.isdigit() else None
+
+
+def replace_hook() -> Callable[[int], None] | None:
+    """For the crash tests only: what to do before each rename of a commit, given how
+    many were done. ``DRAFTING_TEST_CRASH_AFTER=replace:N`` dies there; with
+    ``DRAFTING_TEST_SIGNAL_AFTER=N:SIGINT`` the process sends itself that signal."""
+    crash = crash_point("replace")
+    count, _, name = os.environ.get("DRAFTING_TEST_SIGNAL_AFTER", "").partition(":")
+    number = getattr(signal, name, None) if count.isdigit() else None
+    if crash is None and number is None:
+        return None
+
+    def hook(done: int) -> None:
+        if crash is not None and done >= crash:
+            os._exit(75)
+        if number is not None and done == int(count):
+            os.kill(os.getpid(), number)
+
+    return hook
+
+
+# ------------------------------------------------------------------ transactions
 
 @dataclass
 class Transaction:
-    """Several file changes that happen together or not at all."""
+    """Several file changes inside one library that happen together or not at all."""
 
-    writes: dict[Path, str] = field(default_factory=dict)
+    root: Path
+    writes: dict[Path, str | bytes] = field(default_factory=dict)
     deletes: list[Path] = field(default_factory=list)
 
-    def write(self, path: Path, text: str) -> None:
+    def write(self, path: Path, text: str | bytes) -> None:
         self.writes[path] = text
 
     def delete(self, path: Path) -> None:
@@ -102,36 +221,96 @@ class Transaction:
         return [*self.writes, *self.deletes]
 
     def commit(self) -> None:
-        """Stage every write, then swap them all in; on any failure change nothing."""
-        originals = {p: p.read_bytes() for p in self.paths if p.exists()}
-        staged: dict[Path, Path] = {}
-        try:
-            for path, text in self.writes.items():
-                staged[path] = stage(path, text)
-        except DraftingError:
-            for tmp in staged.values():
-                tmp.unlink(missing_ok=True)
-            raise
-        done: list[Path] = []
-        try:
-            for path, tmp in staged.items():
-                os.replace(tmp, path)
-                done.append(path)
-            for path in self.deletes:
-                path.unlink()
-                done.append(path)
-        except OSError as err:
-            self.restore(done, originals, staged)
-            raise DraftingError(f"could not change every file ({err.strerror}); nothing was "
-                                "changed", Location(Path(err.filename or "."))) from None
+        """Stage every write, journal them, then swap them all in; on a failure change
+        nothing, and after a crash leave a journal the next command completes."""
+        if not self.paths:
+            return
+        with library_lock(self.root) as root:
+            try:
+                record, originals = self.prepare(root)
+                with signals_deferred():
+                    self.publish(root, record, originals)
+            except BaseException:  # a full disk, Ctrl-C while staging: settle it now
+                with contextlib.suppress(OSError):
+                    journal.recover(root)  # undone before the commit record, else finished
+                raise
 
-    @staticmethod
-    def restore(done: list[Path], originals: dict[Path, bytes], staged: dict[Path, Path]) -> None:
-        """Put back the files already changed, and drop the staged ones."""
-        for path in done:
-            if path in originals:
-                path.write_bytes(originals[path])
-            else:
-                path.unlink(missing_ok=True)
-        for tmp in staged.values():
-            tmp.unlink(missing_ok=True)
+    def prepare(self, root: Path) -> tuple[journal.Record, dict[Path, bytes]]:
+        """Journal the targets, stage every write, and return the commit record (not yet
+        saved) with the files' current bytes; nothing in the library has changed."""
+        originals = {p: p.read_bytes() for p in self.paths if p.exists()}
+        name = {p: journal.relative(root, p) for p in self.paths}
+        save(root, journal.Record("staging", list(name.values())))
+        staged = self.stage_all(root)
+        record = journal.Record(
+            "commit", list(name.values()),
+            [(journal.relative(root, staged[p]), name[p], journal.text_digest(as_bytes(t)))
+             for p, t in self.writes.items()],
+            [(name[p], journal.text_digest(originals[p])) for p in self.deletes
+             if p in originals])
+        return record, originals
+
+    def publish(self, root: Path, record: journal.Record, originals: dict[Path, bytes]) -> None:
+        """Save the commit record (the point of no return), then swap the files in."""
+        save(root, record)
+        self.swap(root, record, originals)
+
+    def stage_all(self, root: Path) -> dict[Path, Path]:
+        """A temporary file for each write (the journal names their targets, so a failure
+        or interrupt here is undone by :func:`journal.recover`)."""
+        staged: dict[Path, Path] = {}
+        crash = crash_point("stage")
+        for path, text in self.writes.items():
+            staged[path] = stage(path, text)
+            if crash is not None and len(staged) >= crash:
+                os._exit(75)
+        return staged
+
+    def swap(self, root: Path, record: journal.Record, originals: dict[Path, bytes]) -> None:
+        """Rename the staged files into place; if a rename fails, put everything back."""
+        try:
+            journal.apply(root, record, replace_hook())
+        except OSError as err:
+            where = Location(Path(err.filename or "."))
+            try:
+                self.undo(root, record, originals)
+            except (OSError, DraftingError):
+                raise DraftingError(f"could not change every file ({err.strerror}), nor put "
+                                    "them back; the next drafting command will finish it",
+                                    where) from None
+            raise DraftingError(f"could not change every file ({err.strerror}); nothing was "
+                                "changed", where) from None
+        journal.clear(root)
+
+    def undo(self, root: Path, record: journal.Record, originals: dict[Path, bytes]) -> None:
+        """Put back the files already changed, as a journaled change of its own."""
+        back = Transaction(root)
+        for path in self.paths:
+            current = path.read_bytes() if path.exists() else None
+            if path in originals and current != originals[path]:
+                back.write(path, originals[path])
+            elif path not in originals and current is not None:
+                back.delete(path)
+        staged = {p: stage(p, t) for p, t in back.writes.items()}
+        undo = journal.Record(
+            "commit", [journal.relative(root, p) for p in back.paths],
+            [(journal.relative(root, staged[p]), journal.relative(root, p),
+              journal.text_digest(as_bytes(t))) for p, t in back.writes.items()],
+            [(journal.relative(root, p), journal.digest(p) or "") for p in back.deletes],
+            [w[0] for w in record.writes])
+        journal.save(root, undo)
+        journal.apply(root, undo)
+        journal.clear(root)
+
+
+def as_bytes(text: str | bytes) -> bytes:
+    return text.encode("utf-8") if isinstance(text, str) else text
+
+
+def save(root: Path, record: journal.Record) -> None:
+    """Write the journal, or fail with a one-line error (nothing has changed yet)."""
+    try:
+        journal.save(root, record)
+    except OSError as err:
+        raise DraftingError(f"could not change every file ({err.strerror}); nothing was "
+                            "changed", Location(journal.journal_path(root))) from None

@@ -1,13 +1,12 @@
 """Keep the shared library: add, rename, import and format facts and sources.
 
-Nothing here loses a word: every write is atomic; a read-modify-write of
-``sources.bib`` holds a lock; a rename changes every file or none; a BibTeX block
-the parser cannot read is carried along verbatim.
+Nothing here loses a word: every write is atomic; every read-modify-write holds the
+library lock; a rename or fmt changes every file or none, even when killed; a BibTeX
+block the parser cannot read is carried along verbatim.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 import shutil
@@ -18,7 +17,7 @@ from pathlib import Path
 from drafting import bibfile
 from drafting.errors import DraftingError, Location, display_path
 from drafting.library import FACT_ID, read_text, scan_facts, suggest
-from drafting.store import Transaction, locked, write_atomic
+from drafting.store import Transaction, library_lock
 
 KEY_CHARS = r"[\w:.#$%&+?<>~/-]"
 
@@ -42,6 +41,14 @@ def new_fact(root: Path, fact_id: str, body: str, title: str | None = None,
     if not FACT_ID.match(fact_id):
         raise DraftingError(f"'{fact_id}' is not a usable fact id; use letters, digits, "
                             "'-', '_' and '.', like 'ilo-cas-2019-regret'")
+    with library_lock(root):
+        return write_new_fact(root, fact_id, body, title, tags, cite, folder, today)
+
+
+def write_new_fact(root: Path, fact_id: str, body: str, title: str | None,
+                   tags: tuple[str, ...], cite: str | None, folder: str,
+                   today: dt.date | None) -> Path:
+    """:func:`new_fact`, with the library lock held."""
     existing = scan_facts(root / "snippets").get(fact_id)
     if existing:
         raise DraftingError(f"fact '{fact_id}' already exists; choose another id",
@@ -66,7 +73,7 @@ def new_fact(root: Path, fact_id: str, body: str, title: str | None = None,
              f"as_of: {(today or dt.date.today()).isoformat()}\n---\n")
     target.mkdir(parents=True, exist_ok=True)
     path = target / f"{fact_id}.md"
-    write_atomic(path, front + text + "\n")
+    Transaction(root, {path: front + text + "\n"}).commit()
     return path
 
 
@@ -87,6 +94,12 @@ def library_texts(root: Path) -> dict[Path, str]:
 
 def rename_fact(root: Path, old: str, new: str) -> list[Path]:
     """Rename a fact and every ``fact("old")`` and ``superseded_by: old``; all or nothing."""
+    with library_lock(root):
+        return renamed_fact(root, old, new)
+
+
+def renamed_fact(root: Path, old: str, new: str) -> list[Path]:
+    """:func:`rename_fact`, with the library lock held."""
     facts = scan_facts(root / "snippets")
     if old not in facts:
         raise DraftingError(f"unknown fact '{old}'{suggest(old, facts)}")
@@ -99,7 +112,7 @@ def rename_fact(root: Path, old: str, new: str) -> list[Path]:
     texts = library_texts(root)
     call = re.compile(r"(\bfact\(\s*(?:fact_id\s*=\s*)?)([\"'])" + re.escape(old) + r"\2(\s*\))")
     successor = re.compile(r"(?m)^(superseded_by:\s*[\"']?)" + re.escape(old) + r"([\"']?\s*)$")
-    transaction = Transaction()
+    transaction = Transaction(root)
     for path, text in texts.items():
         changed = call.sub(lambda m: m[1] + m[2] + new + m[2] + m[3], text)
         changed = successor.sub(lambda m: m[1] + new + m[2], changed)
@@ -122,7 +135,7 @@ def rename_source(root: Path, old: str, new: str) -> list[Path]:
     if not re.fullmatch(r"\w(?:" + KEY_CHARS + r"*\w)?", new):
         raise DraftingError(f"'{new}' is not a usable source key")
     bib = bib_path(root)
-    with locked(bib):
+    with library_lock(root):
         _, chunks = read_bib(root)
         entries = bibfile.entries(chunks)
         if old not in entries:
@@ -136,7 +149,7 @@ def rename_source(root: Path, old: str, new: str) -> list[Path]:
             if chunk.kind == "entry" and any(n == "crossref" for n, _ in chunk.fields):
                 chunk.text = re.sub(r"(crossref\s*=\s*[{\"]\s*)" + re.escape(old) + r"(\s*[}\"])",
                                     lambda m: m[1] + new + m[2], chunk.text, flags=re.I)
-        transaction = Transaction()
+        transaction = Transaction(root)
         transaction.write(bib, bibfile.join(chunks))
         pattern = citation_pattern(old)
         for path, text in library_texts(root).items():
@@ -208,7 +221,7 @@ def merge_sources(root: Path, text: str, origin: Path | None = None) -> Merge:
                             Location(origin) if origin else None)
     bib = bib_path(root)
     result = Merge()
-    with locked(bib):
+    with library_lock(root):
         _, chunks = read_bib(root)
         existing = bibfile.entries(chunks)
         added: list[str] = []
@@ -230,7 +243,7 @@ def merge_sources(root: Path, text: str, origin: Path | None = None) -> Merge:
         if added:
             current = bibfile.join(chunks)
             prefix = current.rstrip("\n") + "\n\n" if current.strip() else current
-            write_atomic(bib, prefix + "\n\n".join(added) + "\n")
+            Transaction(root, {bib: prefix + "\n\n".join(added) + "\n"}).commit()
     return result
 
 
@@ -286,23 +299,32 @@ class Formatted:
 
 
 def format_library(root: Path, check_only: bool = False, sort_entries: bool = True) -> Formatted:
-    """Rewrite facts, briefs and sources.bib canonically (or only report, with check)."""
+    """Rewrite facts, briefs and sources.bib canonically (or only report, with check);
+    reads under the library lock it writes under, and changes every file or none."""
+    if check_only:
+        return planned_format(root, True, sort_entries)
+    with library_lock(root):
+        return planned_format(root, False, sort_entries)
+
+
+def planned_format(root: Path, check_only: bool, sort_entries: bool) -> Formatted:
+    """:func:`format_library`, with the library lock held unless only checking."""
     result = Formatted()
+    transaction = Transaction(root)
     plans: dict[Path, str] = {}
     for path in [p for ps in scan_facts(root / "snippets").values() for p in ps]:
         plans[path] = canonical_markdown(read_text(path), FACT_KEYS)
     for path in sorted((root / "briefs").glob("*.md")):
         plans[path] = canonical_markdown(read_text(path), BRIEF_KEYS)
     bib = bib_path(root)
-    context = locked(bib) if bib.exists() and not check_only else contextlib.nullcontext()
-    with context:
-        if bib.exists():
-            plans[bib] = bibfile.canonical(bibfile.parse(read_text(bib)), sort_entries)
-        for path, text in plans.items():
-            if path.read_bytes() != text.encode("utf-8"):
-                result.changed.append(path)
-                if not check_only:
-                    write_atomic(path, text)
+    if bib.exists():
+        plans[bib] = bibfile.canonical(bibfile.parse(read_text(bib)), sort_entries)
+    for path, text in plans.items():
+        if path.read_bytes() != text.encode("utf-8"):
+            result.changed.append(path)
+            transaction.write(path, text)
+    if not check_only:
+        transaction.commit()
     return result
 
 
