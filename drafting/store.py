@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafting import journal
-from drafting.cache import CACHE_DIR, temp_beside
+from drafting.cache import CACHE_DIR, cache_path, temp_beside
 from drafting.errors import DraftingError, Location
 
 
@@ -107,10 +107,15 @@ def acquire(root: Path) -> object:
     timeout (never hang)."""
     from filelock import FileLock, Timeout
 
-    path = root / CACHE_DIR / LOCK_NAME
+    path = cache_path(root, LOCK_NAME)
+    if path is None:
+        raise DraftingError("the .drafting-cache folder is a link or not a folder; delete it "
+                            "(drafting makes it again)", Location(root / CACHE_DIR))
     timeout = lock_timeout()
     try:
         path.parent.mkdir(exist_ok=True)
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            path.unlink()  # a planted link or pipe is never opened
         lock = FileLock(path)
         lock.acquire(timeout=timeout)
     except Timeout:

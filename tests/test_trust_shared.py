@@ -234,3 +234,20 @@ def test_a_cache_folder_that_is_a_link_is_not_used(lib, tmp_path: Path) -> None:
     assert run("build", "briefs/test.md").exit_code == 0
     assert run("check").exit_code == 0
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_planted_lock_link_never_truncates_or_blocks(lib) -> None:
+    """``.drafting-cache/library.lock`` planted as a link to sources.bib, or as a pipe."""
+    cache = lib.root / CACHE_DIR
+    cache.mkdir(exist_ok=True)
+    bib = (lib.root / "sources.bib").read_bytes()
+    for plant in ("link", "pipe"):
+        lock = cache / "library.lock"
+        lock.unlink(missing_ok=True)
+        if plant == "link":
+            lock.symlink_to("../sources.bib")
+        else:
+            os.mkfifo(lock)
+        result = run("fact", "new", f"new-{plant}", "--text", "Words. [@grishin-2019, 1]")
+        assert result.exit_code == 0, result.output
+        assert (lib.root / "sources.bib").read_bytes() == bib
