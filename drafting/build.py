@@ -15,7 +15,7 @@ from drafting.assemble import Assembled, Brief, assemble, load_brief
 from drafting.authorities import Table, list_of_sources, table_of_authorities
 from drafting.cache import CACHE_DIR, Cache, cache_path
 from drafting.errors import DraftingError, Location
-from drafting.inputs import Reads, confined, is_input, recording
+from drafting.inputs import Reads, confined, forget_folders, is_input, recording
 from drafting.library import Library, find_root, load_library
 from drafting.model import Inline, Note, NoteMark, plain_text
 from drafting.resolve import (
@@ -111,6 +111,7 @@ def prepare(brief_path: Path, style: str | None = None,
     ``library`` is an already loaded library to reuse (``check`` builds many briefs).
     Otherwise files parsed by an earlier build are taken from ``.drafting-cache/`` when
     their content has not changed."""
+    forget_folders()
     if library:
         memo = library.memo
     else:

@@ -23,7 +23,7 @@ from drafting.cache import Cache, digest
 from drafting.claims import analyse, has_citation
 from drafting.config import CheckConfig, as_date, load_config
 from drafting.errors import DraftingError, Location, display_path, shorten
-from drafting.inputs import MAX_TEXT_BYTES, confined, read_bytes
+from drafting.inputs import MAX_TEXT_BYTES, confined, forget_folders, read_bytes
 from drafting.library import (
     FACT_ID,
     decode_text,
@@ -662,6 +662,7 @@ def required_fields(config: CheckConfig, root: Path) -> dict[str, list]:
 def run_check(root: Path, paths: Iterable[Path] = (), config: CheckConfig | None = None,
               use_cache: bool = True) -> list[Problem]:
     """Check the library at ``root``; only problems in ``paths`` when some are given."""
+    forget_folders()
     config = config or load_config(root)
     cache = Cache(root, "check", CHECK_VERSION, enabled=use_cache)
     lib = load(root, cache)

@@ -23,6 +23,7 @@ import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from drafting.errors import DraftingError, Location
@@ -95,13 +96,28 @@ def is_input(path: Path) -> bool:
     return found
 
 
+@lru_cache(maxsize=4096)
+def real_folder(folder: str) -> str:
+    """A folder's real path (memoised: a library has few folders and many files; a run
+    starts with :func:`forget_folders`)."""
+    return os.path.realpath(folder)
+
+
+def forget_folders() -> None:
+    """Start a run afresh: folders may have been moved or linked since the last one."""
+    real_folder.cache_clear()
+
+
 def inside(path: Path, root: Path) -> bool:
     """Whether ``path`` (after resolving symlinks) lies inside ``root``."""
     try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError, RuntimeError):
+        top = real_folder(str(root))
+        name = str(path)
+        target = os.path.realpath(name) if os.path.islink(name) else \
+            os.path.join(real_folder(os.path.dirname(name) or "."), os.path.basename(name))
+    except (OSError, ValueError, RuntimeError):
         return False
-    return True
+    return target == top or target.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def confined(path: Path, root: Path, where: Location | None, what: str) -> Path:

@@ -16,7 +16,13 @@ from pathlib import Path
 
 from drafting.cache import cache_path
 from drafting.errors import DraftingError, Location
-from drafting.inputs import MAX_TEXT_BYTES, confined, content_digest, read_bytes
+from drafting.inputs import (
+    MAX_TEXT_BYTES,
+    confined,
+    content_digest,
+    forget_folders,
+    read_bytes,
+)
 from drafting.library import decode_text, scan_facts, split_front_matter
 from drafting.seal import tag
 
@@ -156,6 +162,7 @@ def search(root: Path, words: list[str], limit: int = 20, retry: bool = True) ->
     query = fts_query(words)
     if not query:
         return []
+    forget_folders()
     connection = open_index(root)
     try:
         if not intact(connection):
