@@ -10,12 +10,15 @@ was.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
 import bibtexparser
 
 from drafting.library import VERBATIM_FIELDS
+
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)  # we report failures
 
 #: The order of fields in a canonical entry; others follow alphabetically.
 FIELD_ORDER = (

@@ -703,10 +703,21 @@ def summary(problems: list[Problem]) -> str:
 
 
 def as_github(problem: Problem) -> str:
-    """A GitHub Actions annotation."""
-    message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return (f"::{problem.severity} file={problem.path},line={problem.line},col={problem.col},"
-            f"title={problem.rule}::{message}")
+    """A GitHub Actions annotation, escaped by the workflow-command rules so that no
+    path or message can end it early or forge another one."""
+    return (f"::{problem.severity} file={github_property(problem.path)},line={problem.line},"
+            f"col={problem.col},title={github_property(problem.rule)}::"
+            f"{github_data(problem.message)}")
+
+
+def github_data(text: str) -> str:
+    """A workflow command's message: ``%``, CR and LF escaped."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """A workflow command's property value: also ``:`` and ``,`` escaped."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def as_json(problems: list[Problem]) -> dict[str, Any]:
