@@ -9,11 +9,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from drafting.errors import DraftingError, Location
 
@@ -45,27 +44,39 @@ def as_date(value: Any) -> dt.date | None:
 
 
 def load_config(root: Path) -> CheckConfig:
-    """Read ``drafting.yaml``; defaults when there is none."""
+    """Read ``drafting.yaml``; defaults when there is none. Every bad setting is an error
+    naming its line."""
+    from drafting.library import read_text
+    from drafting.yamldata import parse_yaml
+
     path = root / CONFIG_FILE
     if not path.is_file():
         return CheckConfig()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise DraftingError(f"not valid YAML: {getattr(err, 'problem', err)}",
-                            Location(path, mark.line + 1 if mark else None)) from None
-    check = data.get("check") or {} if isinstance(data, dict) else {}
+    text = read_text(path)
+    data = parse_yaml(text, path, 1) or {}
+    if not isinstance(data, dict):
+        raise DraftingError("drafting.yaml must be 'name: value' settings", Location(path, 1))
+    check = data.get("check") or {}
     if not isinstance(check, dict):
-        raise DraftingError("'check' must be a mapping of settings", Location(path))
+        raise DraftingError("'check' must be a mapping of settings",
+                            setting_line(path, text, "check"))
     today = check.get("today")
-    if today is not None and as_date(today) is None:
+    if today is not None and (as_date(today) is None or isinstance(today, bool)):
         raise DraftingError(f"check.today '{today}' is not a date like 2020-01-17",
-                            Location(path))
-    try:
-        days = int(check.get("stale_after_days", CheckConfig.stale_after_days))
-    except (TypeError, ValueError):
-        raise DraftingError("check.stale_after_days must be a number of days",
-                            Location(path)) from None
+                            setting_line(path, text, "today"))
+    days = check.get("stale_after_days", CheckConfig.stale_after_days)
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise DraftingError(f"check.stale_after_days '{days}' must be a whole number of days "
+                            "(0 or more), like 730", setting_line(path, text, "stale_after_days"))
+    style = check.get("style", "house")
+    if not isinstance(style, str):
+        raise DraftingError("check.style must be a style name or path",
+                            setting_line(path, text, "style"))
     return CheckConfig(stale_after_days=days, today=as_date(today) if today else None,
-                       style=str(check.get("style", "house")))
+                       style=style)
+
+
+def setting_line(path: Path, text: str, name: str) -> Location:
+    """Where a setting is written in drafting.yaml (its first mention)."""
+    match = re.search(rf"^\s*{re.escape(name)}\s*:", text, re.M)
+    return Location(path, text.count("\n", 0, match.start()) + 1 if match else None)

@@ -22,12 +22,6 @@ from drafting.model import Fact, Source
 
 
 
-def load_yaml(text: str) -> Any:
-    """Parse YAML safely, with libyaml's loader when PyYAML has it (several times faster)."""
-    import yaml
-
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
 #: Fields kept verbatim: addresses and paths, where LaTeX decoding would do harm.
 VERBATIM_FIELDS = {"url", "doi", "file", "eprint", "urldate", "date", "isbn", "issn"}
 #: BibTeX field names and the BibLaTeX names they stand for.
@@ -92,18 +86,12 @@ def split_front_matter(text: str, path: Path,
 
 
 def front_matter(raw: str, path: Path) -> dict[str, Any]:
-    """Parse the YAML between the ``---`` lines."""
-    import yaml
+    """Parse the YAML between the ``---`` lines (plain values only: :mod:`yamldata`)."""
+    from drafting.yamldata import parse_yaml
 
-    try:
-        meta = load_yaml(raw) if raw.strip() else {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        problem = getattr(err, "problem", None) or "invalid YAML"
-        raise DraftingError(
-            f"front matter is not valid YAML: {problem}", Location(path, line)
-        ) from None
+    meta = parse_yaml(raw, path, 2, "front matter") if raw.strip() else {}
+    if meta is None:
+        meta = {}
     if not isinstance(meta, dict):
         raise DraftingError("front matter must be 'name: value' fields", Location(path, 2))
     return meta

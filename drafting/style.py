@@ -21,7 +21,7 @@ from drafting.cache import Cache, jinja, memoized, template_from
 from drafting.cache import digest as cache_digest
 from drafting.errors import DraftingError, Location
 from drafting.inputs import confined, is_input
-from drafting.library import load_yaml, parse_names, read_text
+from drafting.library import parse_names, read_text
 from drafting.model import Inline, NoteRef, Source, Span, decode_inline, encode_inline
 from drafting.resolve import FULL, ID, SHORT, SUPRA, ResolvedCitation, ResolvedItem, ResolvedNote
 
@@ -271,16 +271,12 @@ def compile_style(name: str, path: Path | None, text: str, eager: bool = False,
 
 def parse_style(text: str, path: Path | None) -> dict[str, Any]:
     """A style file's YAML, checked to be a style."""
-    import yaml
+    from drafting.yamldata import parse_yaml
 
     try:
-        data = load_yaml(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise DraftingError(
-            f"style is not valid YAML: {getattr(err, 'problem', err)}",
-            Location(path, mark.line + 1 if mark else None),
-        ) from None
+        data = parse_yaml(text, path or Path("style"), 1, "style")
+    except DraftingError as err:
+        raise DraftingError(err.message, err.where if path else None) from None
     if not isinstance(data, dict) or "types" not in data:
         raise DraftingError(
             "a style needs a 'types' mapping with templates per entry type", Location(path, 1)

@@ -151,16 +151,21 @@ DOCUMENT = "word/document.xml"
 class Package:
     """A .docx as its parts (zip members); the XML parts we change are parsed once."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, where: Location | None = None) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             self.names = archive.namelist()
             self.data = {name: archive.read(name) for name in self.names}
         self.trees: dict[str, Any] = {}
+        self.where = where
 
     def tree(self, name: str) -> Any:
-        """The parsed root of an XML part."""
+        """The parsed root of an XML part (a located error when it is not sound XML)."""
         if name not in self.trees:
-            self.trees[name] = etree.fromstring(self.data[name])
+            try:
+                self.trees[name] = etree.fromstring(self.data[name])
+            except etree.XMLSyntaxError as err:
+                raise DraftingError(f"the template's {name} is damaged XML ({err}); save it "
+                                    "again from Word", self.where) from None
         return self.trees[name]
 
     def add(self, name: str, root: Any, content_type: str | None = None) -> None:
@@ -242,7 +247,7 @@ def render_template(path: Path, context: dict[str, Any], brief: Location,
         data = render_with_docxtpl(template, path, context, brief)
         if cache is not None and key is not None:
             keep(cache / f"{key}.docx", data, key)
-    package = Package(data)
+    package = Package(data, Location(path))
     ensure_styles(package)
     body = package.tree(DOCUMENT).find(w("body"))
     markers = [p for p in body.iter(w("p")) if BODY_MARKER in text_of(p)]
@@ -345,7 +350,9 @@ def check_template(path: Path, context: dict[str, Any] | None = None,
                    brief: Location | None = None) -> None:
     """Check a template without the Word stack: a sound .docx, valid Jinja, one paragraph
     holding only ``{{ body }}``, and, given a brief's ``context``, every field defined."""
-    source = read_template_source(read_template(path), path)
+    data = read_template(path)
+    check_xml_parts(data, path)
+    source = read_template_source(data, path)
     try:
         if context is None:
             template_environment().parse(source)
@@ -363,6 +370,14 @@ def check_template(path: Path, context: dict[str, Any] | None = None,
     if sum(line.strip() == BODY_MARKER for line in rendered.splitlines()) != 1:
         raise DraftingError("template needs exactly one paragraph holding only {{ body }}",
                             Location(path))
+
+
+def check_xml_parts(data: bytes, path: Path) -> None:
+    """Every XML part of a template parses (a build would fail on a damaged one)."""
+    package = Package(data, Location(path))
+    for name in package.names:
+        if name.endswith((".xml", ".rels")):
+            package.tree(name)
 
 
 def text_of(paragraph: Any) -> str:
@@ -434,12 +449,12 @@ class _Writer:
         self.package = filing.package
         self.styles = style_ids(self.package)
         self.notes_name, self.notes_root = footnotes_root(self.package)
-        self.next_id = 1 + max([int(n.get(w("id"))) for n in self.notes_root] + [0])
+        self.next_id = 1 + max([number(n.get(w("id"))) for n in self.notes_root] + [0])
         self.number = filing.notes_before  # the number of the last note written
         self.targets = targets  # notes other notes refer to (supra note N)
         self.table = table  # the table of authorities, when the brief has one
         marks = self.package.tree(DOCUMENT).iter(w("bookmarkStart"))
-        self.next_bookmark = 1 + max([int(b.get(w("id"), 0)) for b in marks] + [0])
+        self.next_bookmark = 1 + max([number(b.get(w("id"))) for b in marks] + [0])
 
     def style(self, names: Iterable[str]) -> str | None:
         return next((self.styles[n.lower()] for n in names if n.lower() in self.styles), None)
@@ -679,11 +694,19 @@ def add_text(run: Any, text: str) -> None:
                 t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 
+def number(value: str | None) -> int:
+    """A numeric ``w:id`` (a template may carry odd ones, like ``abc``: those count 0)."""
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
 def renumber(body: Any, notes_root: Any) -> None:
     """Give notes ids 1..N in the order the body references them, and store them in that order."""
     notes = {n.get(w("id")): n for n in notes_root if n.get(w("type")) not in SPECIAL_NOTES}
     specials = [n for n in notes_root if n.get(w("type")) in SPECIAL_NOTES]
-    next_id = 1 + max([int(n.get(w("id"))) for n in specials] + [0])
+    next_id = 1 + max([number(n.get(w("id"))) for n in specials] + [0])
     new_ids: dict[str, str] = {}
     for ref in body.iter(w("footnoteReference")):
         old = ref.get(w("id"))

@@ -51,6 +51,8 @@ def make(root: Path, spec: dict) -> None:
     elif kind == "truncate":
         data = (ROOT / "templates" / path.name).read_bytes()
         path.write_bytes(data[: spec["size"]])
+    elif kind == "template-part":
+        patch_template(path, spec)
     elif kind == "docx":
         import docx
 
@@ -60,6 +62,28 @@ def make(root: Path, spec: dict) -> None:
         document.save(str(path))
     else:
         raise AssertionError(f"unknown maker {kind}")
+
+
+def patch_template(path: Path, spec: dict) -> None:
+    """A shipped template with one part replaced (``find``/``replace``) or added
+    (``text``, related to the document as ``relate``)."""
+    source = zipfile.ZipFile(ROOT / "templates" / path.name)
+    parts = {name: source.read(name) for name in source.namelist()}
+    name = spec["part"]
+    if "find" in spec:
+        parts[name] = parts[name].replace(spec["find"].encode(), spec["replace"].encode(), 1)
+    else:
+        parts[name] = spec["text"].encode()
+    if spec.get("relate"):
+        rels = "word/_rels/document.xml.rels"
+        kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+        target = name.removeprefix("word/")
+        parts[rels] = parts[rels].replace(b"</Relationships>", (
+            f'<Relationship Id="rId999" Type="{kind}{spec["relate"]}" Target="{target}"/>'
+            "</Relationships>").encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for part, data in parts.items():
+            out.writestr(part, data)
 
 
 def library(tmp_path: Path, case: str) -> tuple[Path, dict]:

@@ -1,0 +1,146 @@
+"""Read YAML (front matter, styles, ``drafting.yaml``) into plain, bounded data.
+
+Only what a library needs comes through: text, whole and finite numbers, true/false,
+empty, dates (real ones), lists, and mappings with text keys. Anything else (``!!set``,
+``!!binary``, ``!!python/...``, dates with a time, ``.inf``, keys that are numbers)
+and anything too big (an alias "bomb", thousands of nested levels) is refused with an
+error naming the file and the line of the offending value. The document is checked
+as a graph of nodes before any Python value is built, so a hostile file costs time in
+proportion to its size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from drafting.errors import DraftingError, Location
+
+#: The most values a YAML document may stand for once its aliases are expanded.
+MAX_YAML_VALUES = 100_000
+#: The deepest nesting of lists and mappings.
+MAX_YAML_DEPTH = 64
+YAML = "tag:yaml.org,2002:"
+SCALARS = {f"{YAML}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+NOT_FINITE = re.compile(r"^[-+]?\.(inf|nan)$", re.I)
+TAG_NAMES = {"set": "a set (!!set)", "binary": "binary data (!!binary)",
+             "omap": "an ordered map (!!omap)", "pairs": "pairs (!!pairs)"}
+
+
+def parse_yaml(text: str, path: Path, first_line: int = 1, what: str = "") -> Any:
+    """The data of a YAML document (``first_line``: the file line of its first line;
+    ``what``: how messages name it, e.g. "front matter")."""
+    try:
+        return parse_document(text, path, first_line)
+    except DraftingError as err:
+        if not what:
+            raise
+        message = f"{what} is {err.message}" if err.message.startswith("not valid") \
+            else f"{what}: {err.message}"
+        raise DraftingError(message, err.where) from None
+
+
+def parse_document(text: str, path: Path, first_line: int) -> Any:
+    """:func:`parse_yaml` without the name in its messages."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            problem = getattr(err, "problem", None) or "invalid YAML"
+            raise DraftingError(f"not valid YAML: {problem}",
+                                Location(path, first_line + (mark.line if mark else 0))) from None
+        except RecursionError:
+            raise DraftingError(f"YAML nested too deeply (the limit is {MAX_YAML_DEPTH} levels)",
+                                Location(path, first_line)) from None
+        if node is None:
+            return None
+        check_node(node, path, first_line)
+        try:
+            return loader.construct_document(node)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as err:
+            raise DraftingError(f"a value cannot be read: {err}",
+                                Location(path, first_line)) from None
+    finally:
+        loader.dispose()
+
+
+def check_node(root: Any, path: Path, first_line: int) -> None:
+    """Refuse values a library has no use for, and documents too big or too deep."""
+    sizes: dict[int, int] = {}
+    pending: set[int] = set()
+    stack: list[tuple[Any, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        where = Location(path, first_line + node.start_mark.line)
+        if done:
+            pending.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children(node))
+            if sizes[id(node)] > MAX_YAML_VALUES:
+                raise DraftingError(f"YAML stands for more than {MAX_YAML_VALUES:,} values "
+                                    "(aliases repeating aliases?); write the values out",
+                                    where)
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in pending:
+            raise DraftingError("YAML refers to itself (an alias inside its own anchor); "
+                                "write the values out", where)
+        if depth > MAX_YAML_DEPTH:
+            raise DraftingError(f"YAML nested too deeply (the limit is {MAX_YAML_DEPTH} levels)",
+                                where)
+        check_tag(node, where)
+        pending.add(id(node))
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in children(node)
+                     if id(child) not in sizes)
+
+
+def children(node: Any) -> list[Any]:
+    """The nodes inside a list or mapping node (keys and values)."""
+    if node.tag == f"{YAML}seq":
+        return list(node.value)
+    if node.tag == f"{YAML}map":
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def check_tag(node: Any, where: Location) -> None:
+    """Refuse a node whose type a library has no use for."""
+    tag = node.tag
+    if tag in (f"{YAML}seq", f"{YAML}merge"):
+        return
+    if tag == f"{YAML}map":
+        for key, _ in node.value:
+            if key.tag not in (f"{YAML}str", f"{YAML}merge"):
+                raise DraftingError(f"the key '{key.value}' is not text; put it in quotes",
+                                    where.shifted(key.start_mark.line - node.start_mark.line))
+        return
+    if tag not in SCALARS:
+        name = TAG_NAMES.get(tag.removeprefix(YAML), f"a value tagged {tag}")
+        raise DraftingError(f"{name} is not allowed here; write plain text, numbers, dates, "
+                            "lists or mappings", where)
+    if tag == f"{YAML}timestamp":
+        check_date(str(node.value), where)
+    elif tag == f"{YAML}float" and NOT_FINITE.match(str(node.value)):
+        raise DraftingError(f"'{node.value}' is not a usable number; give a finite number "
+                            "or put it in quotes", where)
+
+
+def check_date(value: str, where: Location) -> None:
+    """A timestamp must be a real calendar date, without a time."""
+    match = DATE.match(value.strip())
+    if not match:
+        raise DraftingError(f"'{value}' is a date and time; give the date alone "
+                            "(2020-01-17), or put it in quotes", where)
+    try:
+        dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise DraftingError(f"'{value}' is not a real date; check the day and month "
+                            "(YYYY-MM-DD)", where) from None
