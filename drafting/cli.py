@@ -421,9 +421,6 @@ def source() -> None:
 def merged(result: object) -> None:
     for new, existing, why in result.duplicates:
         click.echo(f"skipped {new}: duplicate of {existing} ({why})")
-    for line in result.kept_verbatim:
-        click.echo(f"kept an unreadable entry verbatim (line {line} of the input); "
-                   "fix it in sources.bib", err=True)
     click.echo(f"added {len(result.added)} source{'s' * (len(result.added) != 1)}"
                + (f": {', '.join(result.added)}" if 0 < len(result.added) <= 5 else ""))
 
@@ -433,10 +430,11 @@ def merged(result: object) -> None:
                                                         exists=True))
 def source_add(file: Path | None) -> None:
     """Add BibTeX entries from FILE or standard input to sources.bib."""
-    from drafting.library import read_text
+    from drafting.library import decode_text, read_text
     from drafting.upkeep import merge_sources
 
-    text = read_text(file) if file else sys.stdin.read()
+    stdin = click.get_binary_stream("stdin")
+    text = read_text(file) if file else decode_text(stdin.read(), Path("<stdin>"))
     result = merge_sources(library_root(), text, file)
     merged(result)
     if result.duplicates and not result.added:

@@ -232,6 +232,11 @@ def parse_sources(text: str, path: Path) -> tuple[dict[str, Source], list[Drafti
     errors = [failed_block_error(block, path) for block in parsed.failed_blocks]
     strings = {s.key.lower() for s in parsed.strings}
     for entry in parsed.entries:
+        repeated = repeated_field(f.key for f in entry.fields)
+        if repeated:
+            errors.append(DraftingError(
+                f"@{entry.entry_type}{{{entry.key}}} gives field '{repeated.lower()}' twice "
+                "(field names ignore case); keep one", Location(path, entry.start_line + 1)))
         for fld in entry.fields:
             value = str(fld.value).strip()
             if BARE_WORD.match(value) and value.lower() not in strings and not value.isdigit():
@@ -254,6 +259,11 @@ def parse_sources(text: str, path: Path) -> tuple[dict[str, Source], list[Drafti
 
 def failed_block_error(block: Any, path: Path) -> DraftingError:
     """An error for a BibTeX block the parser could not read."""
+    return DraftingError(failed_block_reason(block), Location(path, block.start_line + 1))
+
+
+def failed_block_reason(block: Any) -> str:
+    """What is wrong with a BibTeX block the parser could not read, and what to do."""
     error = getattr(block, "error", None)
     reason = getattr(error, "abort_reason", None) or str(error or "") or "cannot be parsed"
     first = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
@@ -264,7 +274,17 @@ def failed_block_error(block: Any, path: Path) -> DraftingError:
         reason = f"an entry repeats a field ({reason}); keep one"
     else:
         reason = f"{reason.strip()} in '{first}'; check its braces and quotes"
-    return DraftingError(reason, Location(path, block.start_line + 1))
+    return reason
+
+
+def repeated_field(fields: Iterable[str]) -> str:
+    """A field name given twice in one entry, ignoring case (BibTeX does), or ``""``."""
+    seen: set[str] = set()
+    for name in fields:
+        if name.lower() in seen:
+            return name
+        seen.add(name.lower())
+    return ""
 
 
 def decode_field(name: str, value: str) -> str:
