@@ -185,8 +185,9 @@ def layout(chunk: Chunk) -> str:
 def canonical(chunks: list[Chunk], sort_entries: bool = True) -> str:
     """The canonical text: entries reformatted (and sorted by key), all else verbatim.
 
-    A comment just before an entry moves with it; what comes before the first entry
-    (a header) and every @string and @preamble stay at the top."""
+    A comment just before an entry moves with it (before the first entry: only one on
+    the line right above it); what else comes before the first entry (a header) and
+    every @string and @preamble stay at the top. Applying it twice changes nothing."""
     head: list[str] = []
     units: list[tuple[str, str]] = []  # (sort key, text)
     pending: list[str] = []
@@ -201,15 +202,24 @@ def canonical(chunks: list[Chunk], sort_entries: bool = True) -> str:
         elif not body.strip():
             continue
         elif chunk.kind in ("string", "preamble"):
+            if not seen_entry:
+                head.extend(pending)
+                pending = []
             head.append(body)  # definitions before any entry that uses them
-        elif seen_entry:
+        elif seen_entry or touches_next(chunk.text):
             pending.append(body)
         else:
-            head.append(body)
+            head.extend([*pending, body])
+            pending = []
     if sort_entries:
         units.sort(key=lambda unit: unit[0])
     parts = head + [text for _, text in units] + pending
     return "\n\n".join(parts) + "\n" if parts else ""
+
+
+def touches_next(text: str) -> bool:
+    """Whether no blank line separates a chunk from the next one."""
+    return text[len(text.rstrip()):].count("\n") <= 1
 
 
 def normalized_values(chunks: list[Chunk]) -> dict[str, dict[str, str]]:

@@ -169,6 +169,9 @@ def rename_source(root: Path, old: str, new: str) -> list[Path]:
                                     "that first", Location(bib, unreadable[old].line))
             raise DraftingError(f"unknown source key '{old}'{suggest(old, entries)}",
                                 Location(bib))
+        if old in unreadable:
+            raise DraftingError(f"cannot rename '{old}': {unreadable[old].problem}",
+                                Location(bib, unreadable[old].line))
         taken = entries.get(new) or unreadable.get(new)
         if taken:
             raise DraftingError(f"source key '{new}' already exists", Location(bib, taken.line))
