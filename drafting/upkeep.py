@@ -270,7 +270,7 @@ def merge_sources(root: Path, text: str, origin: Path | None = None) -> Merge:
                             Location(where, chunk.line))
     if not any(c.kind == "entry" for c in incoming):
         raise DraftingError("no BibTeX entry found; give entries like @report{key, ...}",
-                            Location(origin) if origin else None)
+                            Location(where))
     bib = bib_path(root)
     result = Merge()
     with locked(bib):
