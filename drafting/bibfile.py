@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import bibtexparser
 
@@ -66,25 +67,35 @@ def parse(text: str) -> list[Chunk]:
 
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)  # reported by us
     library = bibtexparser.parse_string(text, parse_stack=[])
-    placed: list[tuple[int, object]] = []
-    pos = 0
-    for block in library.blocks:  # in file order
-        at = text.find(block.raw, pos) if block.raw else -1
-        if at >= 0:
-            placed.append((at, block))
-            pos = at + len(block.raw)
-    cuts = [0] + [line_start(text, at, placed[i - 1][0] + len(placed[i - 1][1].raw))
-                  for i, (at, _) in enumerate(placed) if i]
+    placed = place(text, library.blocks)
+    cuts = [0] + [line_start(text, at, placed[i - 1][0] + len(placed[i - 1][2].raw))
+                  for i, (at, _, _) in enumerate(placed) if i]
     chunks = []
-    for i, (at, block) in enumerate(placed):
+    for i, (at, line, block) in enumerate(placed):
         end = cuts[i + 1] if i + 1 < len(cuts) else len(text)
-        chunk = Chunk(kind="", text=text[cuts[i]:end], line=text.count("\n", 0, at) + 1,
-                      start=at - cuts[i])
+        chunk = Chunk(kind="", text=text[cuts[i]:end], line=line, start=at - cuts[i])
         describe(chunk, block)
         chunks.append(chunk)
     if not chunks and text:
         chunks.append(Chunk("comment", text, 1))
     return chunks
+
+
+def place(text: str, blocks: list[Any]) -> list[tuple[int, int, Any]]:
+    """Each block (in file order) with its offset in ``text`` and its 1-based line.
+
+    The line counts every ``\n``; bibtexparser's own ``start_line`` misses one after a
+    line ending in a backslash (``\\`` at the end of a line in a note)."""
+    placed = []
+    pos, line, counted = 0, 1, 0
+    for block in blocks:
+        at = text.find(block.raw, pos) if block.raw else -1
+        if at >= 0:
+            line += text.count("\n", counted, at)
+            counted = at
+            placed.append((at, line, block))
+            pos = at + len(block.raw)
+    return placed
 
 
 def line_start(text: str, at: int, floor: int) -> int:

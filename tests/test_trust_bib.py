@@ -338,3 +338,15 @@ def test_an_identical_string_is_not_added_twice() -> None:
         after = (root / "sources.bib").read_bytes()
         assert after.lower().count(b"@string") == 1
         assert set(meaning(after)["entries"]) == {"a1", "n1"}
+
+
+def test_lines_count_a_line_ending_in_a_backslash(tmp_path: Path) -> None:
+    from drafting.library import parse_sources
+
+    text = "@misc{a1, note = {one \\\\\n two}}\n@misc{b2, title = nowhere}\n"
+    errors = parse_sources(text, tmp_path / "s.bib")[1]
+    assert [str(e).split(": ")[0].rsplit(":", 1)[1] for e in errors] == ["3"]
+    with library(text.encode()) as root:
+        (root / "in.bib").write_text("@misc{c3, note={x \\\\\n y}}\n@misc{c3, t={1}}\n")
+        refused(run("source", "add", "in.bib"), "in.bib", "duplicate key 'c3'")
+        assert ":3: " in run("source", "add", "in.bib").stderr
