@@ -1,8 +1,10 @@
 """Edit a BibTeX file without losing a character that is not being changed.
 
 The file is cut into chunks, one per block bibtexparser finds (entries, @string,
-@preamble, comments, and blocks it cannot parse), each keeping its exact text. Joining
-the chunks gives back the file byte for byte; an edit touches only its own chunk.
+@preamble, comments, and blocks it cannot parse), each keeping its exact text; chunks
+are cut at character offsets, so two entries on one line are two chunks. Joining the
+chunks gives back the file byte for byte; an edit touches only its own chunk, and
+:func:`summary` (what the file means, without its layout) lets every edit be checked.
 :func:`canonical` rewrites entries in one merge-friendly layout (fields one per line in
 a fixed order, a trailing comma, entries sorted by key) and keeps everything else as it
 was.

@@ -257,7 +257,8 @@ def fmt(check_only: bool, no_sort: bool) -> None:
     """Rewrite facts, briefs and sources.bib in one canonical, merge-friendly layout.
 
     Front matter: known keys first, comments kept. sources.bib: one field per line in a
-    fixed order, entries sorted by key, comments and unreadable blocks kept verbatim.
+    fixed order, entries sorted by key, comments kept; a sources.bib with a block the
+    parser cannot read is refused (nothing is rewritten) until it is fixed.
     """
     from drafting.upkeep import format_library
 
@@ -429,7 +430,10 @@ def merged(result: object) -> None:
 @click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False,
                                                         exists=True))
 def source_add(file: Path | None) -> None:
-    """Add BibTeX entries from FILE or standard input to sources.bib."""
+    """Add BibTeX entries from FILE or standard input to sources.bib.
+
+    Input that would break sources.bib (an unclosed entry, a field given twice, a
+    @string defined twice or undefined, a key given twice) is refused, naming its line."""
     from drafting.library import decode_text, read_text
     from drafting.upkeep import merge_sources
 
