@@ -269,7 +269,8 @@ def fmt(check_only: bool, no_sort: bool) -> None:
     """Rewrite facts, briefs and sources.bib in one canonical, merge-friendly layout.
 
     Front matter: known keys first, comments kept. sources.bib: one field per line in a
-    fixed order, entries sorted by key, comments and unreadable blocks kept verbatim.
+    fixed order, entries sorted by key, comments kept; a sources.bib with a block the
+    parser cannot read is refused (nothing is rewritten) until it is fixed.
     """
     from drafting.upkeep import format_library
 
@@ -433,9 +434,6 @@ def source() -> None:
 def merged(result: object) -> None:
     for new, existing, why in result.duplicates:
         click.echo(f"skipped {new}: duplicate of {existing} ({why})")
-    for line in result.kept_verbatim:
-        click.echo(f"kept an unreadable entry verbatim (line {line} of the input); "
-                   "fix it in sources.bib", err=True)
     click.echo(f"added {len(result.added)} source{'s' * (len(result.added) != 1)}"
                + (f": {', '.join(result.added)}" if 0 < len(result.added) <= 5 else ""))
 
@@ -444,11 +442,15 @@ def merged(result: object) -> None:
 @click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False,
                                                         exists=True))
 def source_add(file: Path | None) -> None:
-    """Add BibTeX entries from FILE or standard input to sources.bib."""
-    from drafting.library import read_text
+    """Add BibTeX entries from FILE or standard input to sources.bib.
+
+    Input that would break sources.bib (an unclosed entry, a field given twice, a
+    @string defined twice or undefined, a key given twice) is refused, naming its line."""
+    from drafting.library import decode_text, read_text
     from drafting.upkeep import merge_sources
 
-    text = read_text(file) if file else sys.stdin.read()
+    stdin = click.get_binary_stream("stdin")
+    text = read_text(file) if file else decode_text(stdin.read(), Path("<stdin>"))
     result = merge_sources(library_root(), text, file)
     merged(result)
     if result.duplicates and not result.added:

@@ -206,17 +206,29 @@ def parse_sources(text: str, path: Path) -> tuple[dict[str, Source], list[Drafti
     )
 
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)  # we report failures
+    from drafting.bibfile import place
+
     parsed = bibtexparser.parse_string(text, parse_stack=[])
-    errors = [failed_block_error(block, path) for block in parsed.failed_blocks]
+    lines = {id(block): line for _, line, block in place(text, parsed.blocks)}
+
+    def where(block: Any) -> Location:
+        return Location(path, lines.get(id(block), block.start_line + 1))
+
+    errors = [DraftingError(failed_block_reason(b), where(b)) for b in parsed.failed_blocks]
     strings = {s.key.lower() for s in parsed.strings}
     for entry in parsed.entries:
+        repeated = repeated_field(f.key for f in entry.fields)
+        if repeated:
+            errors.append(DraftingError(
+                f"@{entry.entry_type}{{{entry.key}}} gives field '{repeated.lower()}' twice "
+                "(field names ignore case); keep one", where(entry)))
         for fld in entry.fields:
             value = str(fld.value).strip()
             if BARE_WORD.match(value) and value.lower() not in strings and not value.isdigit():
                 errors.append(DraftingError(
                     f"@{entry.entry_type}{{{entry.key}}}: field '{fld.key}' uses @string "
                     f"'{value}', which is not defined; put the value in braces",
-                    Location(path, entry.start_line + 1)))
+                    where(entry)))
     ResolveStringReferencesMiddleware(True).transform(parsed)
     RemoveEnclosingMiddleware(True).transform(parsed)
     sources: dict[str, Source] = {}
@@ -226,12 +238,12 @@ def parse_sources(text: str, path: Path) -> tuple[dict[str, Source], list[Drafti
             if old in fields and new not in fields:
                 fields[new] = fields[old]
         sources[entry.key] = Source(key=entry.key, type=entry.entry_type.lower(), fields=fields,
-                                    where=Location(path, entry.start_line + 1))
+                                    where=where(entry))
     return sources, errors
 
 
-def failed_block_error(block: Any, path: Path) -> DraftingError:
-    """An error for a BibTeX block the parser could not read."""
+def failed_block_reason(block: Any) -> str:
+    """What is wrong with a BibTeX block the parser could not read, and what to do."""
     error = getattr(block, "error", None)
     reason = getattr(error, "abort_reason", None) or str(error or "") or "cannot be parsed"
     first = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
@@ -242,7 +254,17 @@ def failed_block_error(block: Any, path: Path) -> DraftingError:
         reason = f"an entry repeats a field ({reason}); keep one"
     else:
         reason = f"{reason.strip()} in '{first}'; check its braces and quotes"
-    return DraftingError(reason, Location(path, block.start_line + 1))
+    return reason
+
+
+def repeated_field(fields: Iterable[str]) -> str:
+    """A field name given twice in one entry, ignoring case (BibTeX does), or ``""``."""
+    seen: set[str] = set()
+    for name in fields:
+        if name.lower() in seen:
+            return name
+        seen.add(name.lower())
+    return ""
 
 
 def decode_field(name: str, value: str) -> str:

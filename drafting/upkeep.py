@@ -2,7 +2,10 @@
 
 Nothing here loses a word: every write is atomic; every read-modify-write holds the
 library lock; a rename or fmt changes every file or none, even when killed; a BibTeX
-block the parser cannot read is carried along verbatim.
+block the parser cannot read is carried along verbatim, and input that would add one is
+refused. Every edit of ``sources.bib`` is checked before it is written: the new text
+must parse to the old entries (with every field), @strings, @preambles and comments
+plus the intended change, or the command fails and the file stays byte for byte.
 """
 
 from __future__ import annotations
@@ -26,10 +29,40 @@ def bib_path(root: Path) -> Path:
     return root / "sources.bib"
 
 
-def read_bib(root: Path) -> tuple[Path, list[bibfile.Chunk]]:
+@dataclass
+class Bib:
+    """sources.bib as read: its text (``\n`` line ends), its chunks, and how it was saved
+    (CRLF line ends, a byte-order mark), so an edit writes it back the same way."""
+
+    path: Path
+    text: str
+    chunks: list[bibfile.Chunk]
+    newline: str = "\n"
+    bom: bool = False
+
+    def saved(self, text: str) -> str:
+        """``text`` with the file's own line ends and byte-order mark."""
+        return ("\ufeff" if self.bom else "") + text.replace("\n", self.newline)
+
+    def checked(self, text: str, wanted: dict[str, object], what: str) -> str:
+        """``text`` as it will be saved, once it is sure to hold exactly ``wanted``."""
+        if bibfile.summary(bibfile.parse(text)) != wanted:
+            raise DraftingError(f"{what} would change entries it should keep (the BibTeX is "
+                                "unusual here); nothing was written, please report this",
+                                Location(self.path))
+        return self.saved(text)
+
+
+def read_bib(root: Path) -> Bib:
+    """Read and chunk sources.bib (an empty one when there is none)."""
     path = bib_path(root)
-    text = read_text(path) if path.exists() else ""
-    return path, bibfile.parse(text)
+    if not path.exists():
+        return Bib(path, "", [])
+    text = read_text(path)
+    data = path.read_bytes()
+    crlf = b"\r\n" in data and data.count(b"\r\n") == data.count(b"\n")
+    return Bib(path, text, bibfile.parse(text), "\r\n" if crlf else "\n",
+               data.startswith(b"\xef\xbb\xbf"))
 
 
 # ------------------------------------------------------------------ facts
@@ -59,7 +92,7 @@ def write_new_fact(root: Path, fact_id: str, body: str, title: str | None,
     text = body.strip()
     if cite:
         key, _, pin = (part.strip() for part in cite.partition(","))
-        _, chunks = read_bib(root)
+        chunks = read_bib(root).chunks
         if key not in bibfile.entries(chunks):
             raise DraftingError(f"unknown source key '{key}'"
                                 f"{suggest(key, bibfile.entries(chunks))}; add it first")
@@ -131,26 +164,38 @@ def citation_pattern(key: str) -> re.Pattern[str]:
 
 
 def rename_source(root: Path, old: str, new: str) -> list[Path]:
-    """Rename a source key in sources.bib and every citation of it; all or nothing."""
+    """Rename a source key in sources.bib and every citation of it; all or nothing.
+
+    sources.bib keeps every other byte; the result is checked to hold the same entries,
+    fields, @strings and comments with only the key (and ``crossref = {old}``) changed."""
     if not re.fullmatch(r"\w(?:" + KEY_CHARS + r"*\w)?", new):
         raise DraftingError(f"'{new}' is not a usable source key")
     bib = bib_path(root)
     with library_lock(root):
-        _, chunks = read_bib(root)
+        current = read_bib(root)
+        chunks = current.chunks
         entries = bibfile.entries(chunks)
+        unreadable = {c.key: c for c in bibfile.failed(chunks) if c.key}
         if old not in entries:
+            if old in unreadable:
+                raise DraftingError(f"cannot rename '{old}': {unreadable[old].problem}; fix "
+                                    "that first", Location(bib, unreadable[old].line))
             raise DraftingError(f"unknown source key '{old}'{suggest(old, entries)}",
                                 Location(bib))
-        if new in entries:
-            raise DraftingError(f"source key '{new}' already exists",
-                                Location(bib, entries[new].line))
+        if old in unreadable:
+            raise DraftingError(f"cannot rename '{old}': {unreadable[old].problem}",
+                                Location(bib, unreadable[old].line))
+        taken = entries.get(new) or unreadable.get(new)
+        if taken:
+            raise DraftingError(f"source key '{new}' already exists", Location(bib, taken.line))
+        wanted = renamed(bibfile.summary(chunks), old, new)
         bibfile.rename_key(entries[old], new)
         for chunk in chunks:  # crossref = {old}
             if chunk.kind == "entry" and any(n == "crossref" for n, _ in chunk.fields):
                 chunk.text = re.sub(r"(crossref\s*=\s*[{\"]\s*)" + re.escape(old) + r"(\s*[}\"])",
                                     lambda m: m[1] + new + m[2], chunk.text, flags=re.I)
         transaction = Transaction(root)
-        transaction.write(bib, bibfile.join(chunks))
+        transaction.write(bib, current.checked(bibfile.join(chunks), wanted, "the rename"))
         pattern = citation_pattern(old)
         for path, text in library_texts(root).items():
             changed = pattern.sub(lambda m: m[1] + new, text)
@@ -158,6 +203,17 @@ def rename_source(root: Path, old: str, new: str) -> list[Path]:
                 transaction.write(path, changed)
         transaction.commit()
     return transaction.paths
+
+
+def renamed(summary: dict, old: str, new: str) -> dict:
+    """The summary of a file after renaming key ``old`` to ``new``."""
+    crossref = re.compile(r"([{\"]\s*)" + re.escape(old) + r"(\s*[}\"])")
+    entries = {}
+    for key, (kind, fields) in summary["entries"].items():
+        fields = [(n, crossref.sub(lambda m: m[1] + new + m[2], v) if n == "crossref" else v)
+                  for n, v in fields]
+        entries[new if key == old else key] = (kind, fields)
+    return {**summary, "entries": entries}
 
 
 # ------------------------------------------------------------------ sources
@@ -168,7 +224,6 @@ class Merge:
 
     added: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # new, existing, why
-    kept_verbatim: list[int] = field(default_factory=list)  # lines of unreadable blocks
 
 
 def normal_doi(value: str) -> str:
@@ -213,38 +268,98 @@ def duplicate_of(chunk: bibfile.Chunk, existing: dict[str, bibfile.Chunk]) -> tu
 
 
 def merge_sources(root: Path, text: str, origin: Path | None = None) -> Merge:
-    """Append the entries of BibTeX ``text`` to sources.bib, skipping duplicates; blocks
-    the parser cannot read are appended verbatim, never dropped."""
+    """Append the entries of BibTeX ``text`` to sources.bib, skipping duplicates.
+
+    Input that would make sources.bib unbuildable (a block the parser cannot read, an
+    entry giving a field twice, a @string defined twice or against another value in
+    sources.bib, an undefined @string) is refused whole, naming its line in ``origin``.
+    Comments in the input are not copied. Invariant: sources.bib afterwards parses to
+    its old entries, @strings, @preambles and comments plus the added ones, every value
+    unchanged, or the call fails and the file is byte for byte as it was."""
+    where = origin or Path("<stdin>")
     incoming = bibfile.parse(text)
-    if not any(c.kind in ("entry", "failed") for c in incoming):
+    for chunk in bibfile.failed(incoming):
+        raise DraftingError(f"{chunk.problem}; fix it in the input and add it again",
+                            Location(where, chunk.line))
+    if not any(c.kind == "entry" for c in incoming):
         raise DraftingError("no BibTeX entry found; give entries like @report{key, ...}",
-                            Location(origin) if origin else None)
+                            Location(where))
     bib = bib_path(root)
     result = Merge()
     with library_lock(root):
-        _, chunks = read_bib(root)
-        existing = bibfile.entries(chunks)
-        added: list[str] = []
+        current = read_bib(root)
+        fresh = {id(c) for c in new_strings(incoming, current.chunks, where)}
+        refuse_undefined_strings(incoming, current.chunks, where)
+        wanted = bibfile.summary(current.chunks)
+        existing = bibfile.entries(current.chunks)
+        unreadable = {c.key: c for c in bibfile.failed(current.chunks) if c.key}
+        added: list[bibfile.Chunk] = []
         for chunk in incoming:
-            if chunk.kind == "failed":
-                added.append(chunk.text.strip("\n"))
-                result.kept_verbatim.append(chunk.line)
-            elif chunk.kind in ("string", "preamble"):
-                if chunk.text.strip() not in bibfile.join(chunks):
-                    added.append(chunk.text.strip("\n"))
+            if id(chunk) in fresh or chunk.kind == "preamble" and \
+                    bibfile.fold(chunk.value) not in wanted["preambles"]:
+                added.append(chunk)
             elif chunk.kind == "entry":
                 other, why = duplicate_of(chunk, existing)
+                if not other and chunk.key in unreadable:
+                    other = chunk.key
+                    why = f"sources.bib:{unreadable[chunk.key].line} cannot be read"
                 if other:
                     result.duplicates.append((chunk.key, other, why))
                     continue
-                added.append(bibfile.format_entry(chunk).rstrip("\n"))
+                added.append(chunk)
                 existing[chunk.key] = chunk
                 result.added.append(chunk.key)
-        if added:
-            current = bibfile.join(chunks)
-            prefix = current.rstrip("\n") + "\n\n" if current.strip() else current
-            Transaction(root, {bib: prefix + "\n\n".join(added) + "\n"}).commit()
+        if result.added:
+            appended = bibfile.summary(added)
+            wanted["entries"] = {**wanted["entries"], **appended["entries"]}
+            for part in ("strings", "preambles"):
+                wanted[part] = sorted(wanted[part] + appended[part])
+            prefix = current.text.rstrip("\n") + "\n\n" if current.text.strip() else ""
+            texts = [bibfile.format_entry(c) if c.kind == "entry" else c.text[c.start:].strip()
+                     for c in added]
+            new = prefix + "\n\n".join(t.rstrip("\n") for t in texts) + "\n"
+            Transaction(root, {bib: current.checked(new, wanted, "adding these sources")}
+                        ).commit()
     return result
+
+
+def new_strings(incoming: list[bibfile.Chunk], chunks: list[bibfile.Chunk],
+                where: Path) -> list[bibfile.Chunk]:
+    """The input's @strings sources.bib lacks; refuses one defined twice (names ignore
+    case, as in BibTeX) or with another value than sources.bib gives it."""
+    known = {c.key.lower(): c for c in chunks if c.kind == "string"}
+    seen: dict[str, bibfile.Chunk] = {}
+    fresh = []
+    for chunk in (c for c in incoming if c.kind == "string"):
+        name = chunk.key.lower()
+        if name in seen:
+            raise DraftingError(f"@string '{chunk.key}' is defined twice in the input (also "
+                                f"line {seen[name].line}); keep one", Location(where, chunk.line))
+        seen[name] = chunk
+        if name not in known:
+            fresh.append(chunk)
+        elif bibfile.fold(known[name].value) != bibfile.fold(chunk.value):
+            raise DraftingError(
+                f"@string '{chunk.key}' is already defined in sources.bib (line "
+                f"{known[name].line}) with another value; rename it in the input",
+                Location(where, chunk.line))
+    return fresh
+
+
+def refuse_undefined_strings(incoming: list[bibfile.Chunk], chunks: list[bibfile.Chunk],
+                             where: Path) -> None:
+    """Refuse an entry using a @string neither the input nor sources.bib defines."""
+    from drafting.library import BARE_WORD
+
+    known = {c.key.lower() for c in [*chunks, *incoming] if c.kind == "string"}
+    for chunk in (c for c in incoming if c.kind == "entry"):
+        for name, value in chunk.fields:
+            value = value.strip()
+            if BARE_WORD.match(value) and value.lower() not in known and not value.isdigit():
+                raise DraftingError(
+                    f"@{chunk.type}{{{chunk.key}}}: field '{name}' uses @string '{value}', "
+                    "which is not defined; put the value in braces or define it",
+                    Location(where, chunk.line))
 
 
 # ------------------------------------------------------------------ fmt
@@ -318,7 +433,7 @@ def planned_format(root: Path, check_only: bool, sort_entries: bool) -> Formatte
         plans[path] = canonical_markdown(read_text(path), BRIEF_KEYS)
     bib = bib_path(root)
     if bib.exists():
-        plans[bib] = bibfile.canonical(bibfile.parse(read_text(bib)), sort_entries)
+        plans[bib] = canonical_bib(read_bib(root), sort_entries)
     for path, text in plans.items():
         if path.read_bytes() != text.encode("utf-8"):
             result.changed.append(path)
@@ -326,6 +441,20 @@ def planned_format(root: Path, check_only: bool, sort_entries: bool) -> Formatte
     if not check_only:
         transaction.commit()
     return result
+
+
+def canonical_bib(current: Bib, sort_entries: bool) -> str:
+    """sources.bib in the canonical layout (``\n`` line ends, no byte-order mark), checked
+    to hold the same entries, fields, @strings, @preambles and comments. A file with a
+    block the parser cannot read is refused: moving such a block could change what it
+    swallows, and the build fails on it anyway."""
+    for chunk in bibfile.failed(current.chunks):
+        raise DraftingError(f"cannot reformat: {chunk.problem}; fix it (drafting check "
+                            "lists every problem), then run fmt again",
+                            Location(current.path, chunk.line))
+    text = bibfile.canonical(current.chunks, sort_entries)
+    plain = Bib(current.path, current.text, current.chunks)
+    return plain.checked(text, bibfile.summary(current.chunks), "fmt")
 
 
 # ------------------------------------------------------------------ init
