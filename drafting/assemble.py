@@ -26,6 +26,7 @@ from drafting.cache import (
 )
 from drafting.errors import DraftingError, Location, raise_all
 from drafting.library import Library, read_text, split_front_matter, suggest
+from drafting.limits import too_deep
 from drafting.model import Block, Citation, decode_blocks, encode_blocks
 
 # Jinja loads on first use: a rebuild whose brief and facts are unchanged renders none.
@@ -35,11 +36,12 @@ from drafting.model import Block, Citation, decode_blocks, encode_blocks
 def body_env() -> Any:
     """The sandboxed Jinja environment for brief bodies."""
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+
+    from drafting.sandbox import BoundedEnvironment
 
     # Jinja's {# comments #} would swallow heading labels ({#sec:legal}); a brief uses
     # HTML comments, or {## this ##} for a Jinja comment.
-    return registered(SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
+    return registered(BoundedEnvironment(undefined=StrictUndefined, autoescape=False,
                                            keep_trailing_newline=True, loader=source_loader(),
                                            comment_start_string="{##",
                                            comment_end_string="##}"))
@@ -220,6 +222,8 @@ def render_body(brief: Brief, library: Library, tree: Any = None
         raise DraftingError(
             f"error in a Jinja expression: {err}", brief.where(template_line(err))
         ) from None
+    except (RecursionError, MemoryError) as err:
+        raise too_deep(brief.where(template_line(err))) from None
     return fill_facts(rendered, inserted)
 
 

@@ -197,7 +197,7 @@ def source_loader() -> Any:
 
 def template_from(env: Any, source: str) -> Any:
     """The compiled template for ``source`` (from the bytecode cache when it has one)."""
-    name = digest(source.encode(), "jinja")
+    name = digest(source.encode(), "jinja", "bounded")  # (limits.py: guarded loops)
     _SOURCES[name] = source
     return env.get_template(name)
 

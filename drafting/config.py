@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from drafting.errors import DraftingError, Location
+from drafting.library import load_yaml
 
 CONFIG_FILE = "drafting.yaml"
 
@@ -50,7 +51,7 @@ def load_config(root: Path) -> CheckConfig:
     if not path.is_file():
         return CheckConfig()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8"), Location(path, 1)) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise DraftingError(f"not valid YAML: {getattr(err, 'problem', err)}",

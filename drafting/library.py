@@ -21,10 +21,16 @@ from drafting.model import Fact, Source
 
 
 
-def load_yaml(text: str) -> Any:
-    """Parse YAML safely, with libyaml's loader when PyYAML has it (several times faster)."""
+def load_yaml(text: str, where: Location | None = None) -> Any:
+    """Parse YAML safely, with libyaml's loader when PyYAML has it (several times faster).
+
+    YAML over the limits (size, nesting, aliases) is refused first, with ``where`` (the
+    location of its first line) in the error."""
     import yaml
 
+    from drafting.limits import check_yaml
+
+    check_yaml(text, where)
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
@@ -106,7 +112,7 @@ def front_matter(raw: str, path: Path) -> dict[str, Any]:
     import yaml
 
     try:
-        meta = load_yaml(raw) if raw.strip() else {}
+        meta = load_yaml(raw, Location(path, 2)) if raw.strip() else {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark else 1
@@ -227,9 +233,13 @@ def parse_sources(text: str, path: Path) -> tuple[dict[str, Source], list[Drafti
         ResolveStringReferencesMiddleware,
     )
 
+    from drafting.limits import blank_deep_entries, brace_error
+
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)  # we report failures
+    text, deep = blank_deep_entries(text)
     parsed = bibtexparser.parse_string(text, parse_stack=[])
-    errors = [failed_block_error(block, path) for block in parsed.failed_blocks]
+    errors = [brace_error(line, path) for line in deep]
+    errors += [failed_block_error(block, path) for block in parsed.failed_blocks]
     strings = {s.key.lower() for s in parsed.strings}
     for entry in parsed.entries:
         for fld in entry.fields:

@@ -21,6 +21,7 @@ from drafting.cache import Cache, jinja, memoized, registered, source_loader, te
 from drafting.cache import digest as cache_digest
 from drafting.errors import DraftingError, Location
 from drafting.library import load_yaml, parse_names
+from drafting.limits import LimitError, too_deep
 from drafting.model import Inline, NoteRef, Source, Span, decode_inline, encode_inline
 from drafting.resolve import FULL, ID, SHORT, SUPRA, ResolvedCitation, ResolvedItem, ResolvedNote
 
@@ -158,6 +159,11 @@ class Style:
                 f"style template for '{kind}' ({entry_type or 'any type'}) failed: {err}",
                 Location(self.path),
             ) from None
+        except LimitError as err:
+            raise LimitError(f"style template for '{kind}' ({entry_type or 'any type'}): "
+                             f"{err.message}", Location(self.path)) from None
+        except (RecursionError, MemoryError):
+            raise too_deep(Location(self.path)) from None
 
     def format_date(self, value: str) -> str:
         """``2019-03-14`` → ``March 14, 2019``; ranges ``a/b`` → ``October 15-17, 2019``."""
@@ -226,9 +232,11 @@ def year_month(fields: dict[str, str]) -> str:
 @lru_cache(maxsize=1)
 def style_env() -> Any:
     """The sandboxed Jinja environment for style templates (made on first use)."""
-    from jinja2.sandbox import SandboxedEnvironment
+    from drafting.limits import MAX_STYLE_STEPS
+    from drafting.sandbox import BoundedEnvironment
 
-    env = SandboxedEnvironment(finalize=blank_none, autoescape=False, loader=source_loader())
+    env = BoundedEnvironment(finalize=blank_none, autoescape=False, loader=source_loader(),
+                             steps=MAX_STYLE_STEPS)
     env.filters.update(link=link, at=at)
     return registered(env)
 
@@ -273,7 +281,7 @@ def parse_style(text: str, path: Path | None) -> dict[str, Any]:
     import yaml
 
     try:
-        data = load_yaml(text)
+        data = load_yaml(text, Location(path, 1))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise DraftingError(
