@@ -223,7 +223,7 @@ def render_body(brief: Brief, library: Library, tree: Any = None
             f"error in a Jinja expression: {err}", brief.where(template_line(err))
         ) from None
     except (RecursionError, MemoryError) as err:
-        raise too_deep(brief.where(template_line(err))) from None
+        raise too_deep(brief.where(template_line(err)), err) from None
     return fill_facts(rendered, inserted)
 
 

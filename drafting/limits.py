@@ -138,7 +138,10 @@ def brace_error(line: int, where: Any) -> LimitError:
                       "extra braces", Location(where, line))
 
 
-def too_deep(where: Location | None) -> LimitError:
-    """The error for input nested so deeply that Python ran out of stack."""
+def too_deep(where: Location | None, error: BaseException | None = None) -> LimitError:
+    """The error for input nested so deeply that Python ran out of stack (or memory)."""
+    if isinstance(error, MemoryError):
+        return LimitError("not enough memory to process this (a value grows too large); "
+                          "simplify it", where)
     return LimitError("nested too deeply to process (macros calling themselves, or "
                       "brackets inside brackets); simplify it", where)

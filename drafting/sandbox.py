@@ -123,7 +123,12 @@ def check_args(args: Iterable[Any], kwargs: dict[str, Any]) -> None:
 
 def check_method(obj: Any, args: tuple, kwargs: dict[str, Any]) -> None:
     """Refuse string methods whose result would be over the limits."""
-    text, name = getattr(obj, "__self__", None), getattr(obj, "__name__", "")
+    method = getattr(obj, "__wrapped__", obj)  # str.format comes wrapped by the sandbox
+    text, name = getattr(method, "__self__", None), getattr(method, "__name__", "")
+    if isinstance(text, str) and name == "expandtabs":
+        size = next(iter([*args, *kwargs.values()]), 8)
+        if isinstance(size, int) and len(text) * max(size, 1) > MAX_VALUE_CHARS:
+            raise too_big("a string with tabs expanded")
     if name in ("format", "format_map") and isinstance(text, str) and FORMAT_WIDTH.search(text):
         raise too_big("a formatted string")
     if isinstance(text, str) and name == "replace" and len(args) >= 2:

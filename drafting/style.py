@@ -161,9 +161,15 @@ class Style:
             ) from None
         except LimitError as err:
             raise LimitError(f"style template for '{kind}' ({entry_type or 'any type'}): "
-                             f"{err.message}", Location(self.path)) from None
-        except (RecursionError, MemoryError):
-            raise too_deep(Location(self.path)) from None
+                             f"{err.message}", self.where(kind, entry_type)) from None
+        except (RecursionError, MemoryError) as err:
+            raise too_deep(self.where(kind, entry_type), err) from None
+
+    def where(self, kind: str, entry_type: str) -> Location:
+        """The place in the style file of the template for a form of an entry type."""
+        lines = template_lines(self.text)
+        names = (f"types.{entry_type}.{kind}", f"types.default.{kind}", kind)
+        return Location(self.path, next((lines[n] for n in names if n in lines), None))
 
     def format_date(self, value: str) -> str:
         """``2019-03-14`` → ``March 14, 2019``; ranges ``a/b`` → ``October 15-17, 2019``."""
