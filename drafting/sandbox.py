@@ -71,9 +71,7 @@ _BUDGETS: list[Budget] = []
 
 def budget() -> Budget:
     """The budget of the render under way (a fresh one outside a render)."""
-    if not _BUDGETS:
-        _BUDGETS.append(Budget(MAX_RENDER_STEPS))
-    return _BUDGETS[-1]
+    return _BUDGETS[-1] if _BUDGETS else Budget(MAX_RENDER_STEPS)
 
 
 def too_big(what: str) -> LimitError:

@@ -21,7 +21,7 @@ from drafting.cache import Cache, jinja, memoized, registered, source_loader, te
 from drafting.cache import digest as cache_digest
 from drafting.errors import DraftingError, Location
 from drafting.library import load_yaml, parse_names
-from drafting.limits import LimitError, too_deep
+from drafting.limits import LimitError, check_brackets, too_deep
 from drafting.model import Inline, NoteRef, Source, Span, decode_inline, encode_inline
 from drafting.resolve import FULL, ID, SHORT, SUPRA, ResolvedCitation, ResolvedItem, ResolvedNote
 
@@ -153,7 +153,9 @@ class Style:
     def render(self, kind: str, entry_type: str, context: dict[str, Any]) -> str:
         """Render one template; a template's own error becomes a DraftingError."""
         try:
-            return self.template(kind, entry_type).render(context)
+            text = self.template(kind, entry_type).render(context)
+            check_brackets(text, self.where(kind, entry_type))  # before Markdown reads it
+            return text
         except jinja("TemplateError") as err:
             raise DraftingError(
                 f"style template for '{kind}' ({entry_type or 'any type'}) failed: {err}",
