@@ -78,6 +78,8 @@ def check_yaml(text: str, where: Location | None = None) -> None:
 def check_brackets(text: str, where: Location) -> None:
     """Refuse Markdown with more than :data:`MAX_BRACKET_DEPTH` ``[`` open at once in a
     paragraph (``where`` is the location of the text's first line)."""
+    if text.count("[") <= MAX_BRACKET_DEPTH:
+        return
     depth, line = 0, 0
     for match in BRACKETS.finditer(text):
         token = match.group()
@@ -93,7 +95,6 @@ def check_brackets(text: str, where: Location) -> None:
             depth = max(0, depth - 1)
         elif token.startswith("\n"):
             depth = 0
-    return None
 
 
 #: What changes bracket depth: an escape, a bracket, a blank line (a new paragraph).

@@ -21,7 +21,7 @@ from drafting.cache import Cache, jinja, memoized, registered, source_loader, te
 from drafting.cache import digest as cache_digest
 from drafting.errors import DraftingError, Location
 from drafting.library import load_yaml, parse_names
-from drafting.limits import LimitError, check_brackets, too_deep
+from drafting.limits import MAX_BRACKET_DEPTH, LimitError, check_brackets, too_deep
 from drafting.model import Inline, NoteRef, Source, Span, decode_inline, encode_inline
 from drafting.resolve import FULL, ID, SHORT, SUPRA, ResolvedCitation, ResolvedItem, ResolvedNote
 
@@ -154,7 +154,8 @@ class Style:
         """Render one template; a template's own error becomes a DraftingError."""
         try:
             text = self.template(kind, entry_type).render(context)
-            check_brackets(text, self.where(kind, entry_type))  # before Markdown reads it
+            if text.count("[") > MAX_BRACKET_DEPTH:  # before Markdown reads it
+                check_brackets(text, self.where(kind, entry_type))
             return text
         except jinja("TemplateError") as err:
             raise DraftingError(
