@@ -36,6 +36,10 @@ MAX_INT_BITS = 10_000
 #: A width or precision of seven digits or more, or one taken from the arguments.
 PERCENT_WIDTH = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\d{7,}|\*|\d*\.(?:\d{7,}|\*))")
 FORMAT_WIDTH = re.compile(r"\{[^{}]*:[^{}]*(?:\d{7,}|\{)")
+#: Filters and string methods whose number arguments are widths or counts of pieces.
+SIZED_FILTERS = {"do_center", "do_indent", "do_wordwrap", "do_truncate", "do_batch",
+                 "do_slice"}
+SIZED_METHODS = {"ljust", "rjust", "center", "zfill", "expandtabs"}
 BLOCK_TAGS = {"for", "if", "macro", "call", "filter", "with", "block", "autoescape", "raw"}
 
 
@@ -112,7 +116,8 @@ def check_binop(op: str, left: Any, right: Any) -> None:
 
 
 def check_args(args: Iterable[Any], kwargs: dict[str, Any]) -> None:
-    """Refuse number arguments beyond any sensible width or count."""
+    """Refuse number arguments beyond any sensible width or count (for the filters and
+    methods that take widths or counts: a sum of money may well be larger)."""
     for value in [*args, *kwargs.values()]:
         if isinstance(value, int) and not isinstance(value, bool) and \
                 abs(value) > MAX_VALUE_CHARS:
@@ -123,6 +128,8 @@ def check_method(obj: Any, args: tuple, kwargs: dict[str, Any]) -> None:
     """Refuse string methods whose result would be over the limits."""
     method = getattr(obj, "__wrapped__", obj)  # str.format comes wrapped by the sandbox
     text, name = getattr(method, "__self__", None), getattr(method, "__name__", "")
+    if isinstance(text, str) and name in SIZED_METHODS:
+        check_args(args, kwargs)
     if isinstance(text, str) and name == "expandtabs":
         size = next(iter([*args, *kwargs.values()]), 8)
         if isinstance(size, int) and len(text) * max(size, 1) > MAX_VALUE_CHARS:
@@ -162,7 +169,8 @@ def bounded_filter(func: Any) -> Any:
 
     @functools.wraps(func)
     def run(*args: Any, **kwargs: Any) -> Any:
-        check_args(args[1:], kwargs)
+        if name in SIZED_FILTERS:
+            check_args(args[1:], kwargs)
         if filter_growth(name, args) > MAX_VALUE_CHARS:
             raise too_big(f"the result of the '{name.removeprefix('do_')}' filter")
         return check_value(func(*args, **kwargs), "a filter's result")
@@ -196,8 +204,6 @@ class BoundedNamespace(Namespace):
 
 class BoundedTemplate(Template):
     """A template that renders within a fresh budget."""
-
-    steps = MAX_RENDER_STEPS
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         ctx = self.new_context(dict(*args, **kwargs))
@@ -261,7 +267,6 @@ class BoundedEnvironment(SandboxedEnvironment):
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         spent = budget()
         spent.step()
-        check_args(args, kwargs)
         for value in [*args, *kwargs.values()]:
             check_value(value, "an argument")
         check_method(__obj, args, kwargs)
