@@ -42,9 +42,9 @@ def body_env() -> Any:
     # Jinja's {# comments #} would swallow heading labels ({#sec:legal}); a brief uses
     # HTML comments, or {## this ##} for a Jinja comment.
     return registered(BoundedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                           keep_trailing_newline=True, loader=source_loader(),
-                                           comment_start_string="{##",
-                                           comment_end_string="##}"))
+                                         keep_trailing_newline=True, loader=source_loader(),
+                                         comment_start_string="{##",
+                                         comment_end_string="##}"))
 
 
 @dataclass
