@@ -49,7 +49,8 @@ class Budget:
     def __init__(self, steps: int) -> None:
         self.deadline = time.monotonic() + MAX_RENDER_SECONDS
         self.steps = steps
-        self.chars = MAX_RENDER_CHARS
+        self.chars = MAX_RENDER_CHARS  # text written out
+        self.made = MAX_RENDER_CHARS  # text made anywhere (macros, {% set %} blocks too)
         self.depth = 0
 
     def step(self, count: int = 1) -> None:
@@ -68,6 +69,13 @@ class Budget:
         if self.chars < 0:
             raise LimitError(f"the template writes too much text (the limit is "
                              f"{MAX_RENDER_CHARS:,} characters)")
+
+    def make(self, count: int) -> None:
+        """Count characters made by ``{{ }}`` and loop bodies, wherever they go."""
+        self.made -= count
+        if self.made < 0:
+            raise LimitError(f"the template makes too much text in loops, macros or "
+                             f"{{% set %}} blocks (the limit is {MAX_RENDER_CHARS:,} characters)")
 
 
 _BUDGETS: list[Budget] = []
@@ -184,7 +192,7 @@ def loop_guard(iterable: Any, weight: int = 0) -> Iterator[Any]:
     for item in iterable:
         spent.step()
         if weight:
-            spent.write(weight)
+            spent.make(weight)
         yield item
 
 
@@ -193,6 +201,16 @@ def lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
     if n > 100 or max > 1000:
         raise too_big("lipsum text")
     return generate_lorem_ipsum(n, html, min, max)
+
+
+def counted(finalize: Any) -> Any:
+    """A ``finalize`` that counts the text every ``{{ }}`` makes against the budget."""
+    def run(value: Any) -> Any:
+        value = finalize(value) if finalize else value
+        budget().make(len(value) if isinstance(value, str) else 0)
+        return value
+
+    return run
 
 
 class BoundedNamespace(Namespace):
@@ -259,6 +277,7 @@ class BoundedEnvironment(SandboxedEnvironment):
         self.globals.update(lipsum=lipsum, namespace=BoundedNamespace,
                             __loop_guard__=loop_guard)
         self.filters = {k: bounded_filter(f) for k, f in self.filters.items()}
+        self.finalize = counted(self.finalize)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         check_binop(operator, left, right)

@@ -64,7 +64,11 @@ BRIEFS = {
                                     "{% for j in r %}{% endfor %}{% endfor %}",
                                     r"too much work"),
     "nested loops writing": ("{% for i in range(10000) %}{% for j in range(10000) %}xxxxxxxx"
-                             "{% endfor %}{% endfor %}", r"writes too much text"),
+                             "{% endfor %}{% endfor %}", r"(writes|makes) too much text"),
+    "macro output kept in a variable": ("{% set ns = namespace(b='x' * 999999) %}{% macro f() %}"
+                                        "{% for i in range(1000) %}{{ ns.b }}{% endfor %}"
+                                        "{% endmacro %}{% set y = f() %}done",
+                                        r"makes too much text"),
     "recursive macro with loops": ("{% macro f(n) %}{% for i in range(10) %}{{ f(n + 1) }}"
                                    "{% endfor %}{% endmacro %}{{ f(0) }}",
                                    r"macros call each other more than 50 deep"),
