@@ -17,6 +17,7 @@ from typing import Any
 from drafting.cache import Cache, jinja, memoized, template_from, typed_key
 from drafting.errors import DraftingError, Location, raise_all
 from drafting.library import Library, read_text, split_front_matter, suggest
+from drafting.limits import too_deep
 from drafting.model import Block, Citation, decode_blocks, encode_blocks
 
 # Jinja loads on first use: a rebuild whose brief and facts are unchanged renders none.
@@ -26,13 +27,14 @@ from drafting.model import Block, Citation, decode_blocks, encode_blocks
 def body_env() -> Any:
     """The sandboxed Jinja environment for brief bodies."""
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+
+    from drafting.sandbox import BoundedEnvironment
 
     # Jinja's {# comments #} would swallow heading labels ({#sec:legal}); a brief uses
     # HTML comments, or {## this ##} for a Jinja comment.
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                keep_trailing_newline=True, comment_start_string="{##",
-                                comment_end_string="##}")
+    return BoundedEnvironment(undefined=StrictUndefined, autoescape=False,
+                              keep_trailing_newline=True, comment_start_string="{##",
+                              comment_end_string="##}")
 
 
 @dataclass
@@ -234,6 +236,8 @@ def render_body(brief: Brief, library: Library, tree: Any = None
         raise DraftingError(
             f"error in a Jinja expression: {err}", brief.where(template_line(err))
         ) from None
+    except (RecursionError, MemoryError) as err:
+        raise too_deep(brief.where(template_line(err)), err) from None
     return fill_facts(rendered, inserted)
 
 

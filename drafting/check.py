@@ -702,22 +702,22 @@ def summary(problems: list[Problem]) -> str:
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
 
-def as_github(problem: Problem) -> str:
-    """A GitHub Actions annotation, escaped by the workflow-command rules so that no
-    path or message can end it early or forge another one."""
-    return (f"::{problem.severity} file={github_property(problem.path)},line={problem.line},"
-            f"col={problem.col},title={github_property(problem.rule)}::"
-            f"{github_data(problem.message)}")
-
-
 def github_data(text: str) -> str:
-    """A workflow command's message: ``%``, CR and LF escaped."""
+    """Escape an annotation's message as GitHub's workflow commands want it."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def github_property(text: str) -> str:
-    """A workflow command's property value: also ``:`` and ``,`` escaped."""
-    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+def github_property(value: object) -> str:
+    """Escape an annotation's property (file, title) as GitHub's workflow commands want it."""
+    return github_data(str(value)).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_github(problem: Problem) -> str:
+    """A GitHub Actions annotation: one line, whatever the path and message hold."""
+    props = {"file": problem.path, "line": problem.line, "col": problem.col,
+             "title": problem.rule}
+    listed = ",".join(f"{k}={github_property(v)}" for k, v in props.items())
+    return f"::{problem.severity} {listed}::{github_data(problem.message)}"
 
 
 def as_json(problems: list[Problem]) -> dict[str, Any]:

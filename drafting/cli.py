@@ -6,6 +6,7 @@ one-line message on stderr and exit status 1 (click uses 2 for usage errors).
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -16,6 +17,9 @@ import click
 
 from drafting import __version__
 from drafting.errors import DraftingError, display_path, shorten
+
+# bibtexparser logs every block it cannot read; drafting reports those itself, once.
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)
 
 
 def report(error: DraftingError) -> None:

@@ -205,16 +205,20 @@ def parse_sources(text: str, path: Path) -> tuple[dict[str, Source], list[Drafti
         ResolveStringReferencesMiddleware,
     )
 
+    from drafting.limits import blank_deep_entries, brace_error
+
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)  # we report failures
     from drafting.bibfile import place
 
+    text, deep = blank_deep_entries(text)
     parsed = bibtexparser.parse_string(text, parse_stack=[])
     lines = {id(block): line for _, line, block in place(text, parsed.blocks)}
 
     def where(block: Any) -> Location:
         return Location(path, lines.get(id(block), block.start_line + 1))
 
-    errors = [DraftingError(failed_block_reason(b), where(b)) for b in parsed.failed_blocks]
+    errors = [brace_error(line, path) for line in deep]
+    errors += [DraftingError(failed_block_reason(b), where(b)) for b in parsed.failed_blocks]
     strings = {s.key.lower() for s in parsed.strings}
     for entry in parsed.entries:
         repeated = repeated_field(f.key for f in entry.fields)

@@ -19,6 +19,7 @@ from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 
 from drafting.citations import find_unclosed, looks_like_citation, parse_citation
 from drafting.errors import DraftingError, Location
+from drafting.limits import check_brackets
 from drafting.model import (
     Block,
     CrossRef,
@@ -357,6 +358,7 @@ def parse_blocks(text: str, where: Location) -> list[Block]:
 
     Raises every citation problem found, each with its line.
     """
+    check_brackets(text, where)
     env: dict = {}
     tokens = parser().parse(text, env)
     converter = _Converter(where)

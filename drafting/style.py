@@ -22,6 +22,7 @@ from drafting.cache import digest as cache_digest
 from drafting.errors import DraftingError, Location
 from drafting.inputs import confined, is_input
 from drafting.library import parse_names, read_text
+from drafting.limits import MAX_BRACKET_DEPTH, LimitError, check_brackets, too_deep
 from drafting.model import Inline, NoteRef, Source, Span, decode_inline, encode_inline
 from drafting.resolve import FULL, ID, SHORT, SUPRA, ResolvedCitation, ResolvedItem, ResolvedNote
 
@@ -153,12 +154,26 @@ class Style:
     def render(self, kind: str, entry_type: str, context: dict[str, Any]) -> str:
         """Render one template; a template's own error becomes a DraftingError."""
         try:
-            return self.template(kind, entry_type).render(context)
+            text = self.template(kind, entry_type).render(context)
+            if text.count("[") > MAX_BRACKET_DEPTH:  # before Markdown reads it
+                check_brackets(text, self.where(kind, entry_type))
+            return text
         except jinja("TemplateError") as err:
             raise DraftingError(
                 f"style template for '{kind}' ({entry_type or 'any type'}) failed: {err}",
                 Location(self.path),
             ) from None
+        except LimitError as err:
+            raise LimitError(f"style template for '{kind}' ({entry_type or 'any type'}): "
+                             f"{err.message}", self.where(kind, entry_type)) from None
+        except (RecursionError, MemoryError) as err:
+            raise too_deep(self.where(kind, entry_type), err) from None
+
+    def where(self, kind: str, entry_type: str) -> Location:
+        """The place in the style file of the template for a form of an entry type."""
+        lines = template_lines(self.text)
+        names = (f"types.{entry_type}.{kind}", f"types.default.{kind}", kind)
+        return Location(self.path, next((lines[n] for n in names if n in lines), None))
 
     def format_date(self, value: str) -> str:
         """``2019-03-14`` → ``March 14, 2019``; ranges ``a/b`` → ``October 15-17, 2019``."""
@@ -227,9 +242,10 @@ def year_month(fields: dict[str, str]) -> str:
 @lru_cache(maxsize=1)
 def style_env() -> Any:
     """The sandboxed Jinja environment for style templates (made on first use)."""
-    from jinja2.sandbox import SandboxedEnvironment
+    from drafting.limits import MAX_STYLE_STEPS
+    from drafting.sandbox import BoundedEnvironment
 
-    env = SandboxedEnvironment(finalize=blank_none, autoescape=False)
+    env = BoundedEnvironment(finalize=blank_none, autoescape=False, steps=MAX_STYLE_STEPS)
     env.filters.update(link=link, at=at)
     return env
 

@@ -33,6 +33,7 @@ from drafting.cache import (
 )
 from drafting.errors import DraftingError, Location
 from drafting.inputs import read_bytes
+from drafting.limits import LimitError
 from drafting.model import (
     Block,
     HeadingRef,
@@ -98,9 +99,10 @@ def longdate(value: Any) -> str:
 def template_environment() -> Any:
     """Sandboxed, escaping Jinja for .docx templates: no access to Python internals."""
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    from drafting.sandbox import BoundedEnvironment
+
+    env = BoundedEnvironment(autoescape=True, undefined=StrictUndefined)
     env.filters["longdate"] = longdate
     return env
 
@@ -314,6 +316,8 @@ def render_with_docxtpl(data: bytes, path: Path, context: dict[str, Any],
                             + (f" (near '{near}')" if near else ""), Location(path)) from None
     except jinja("TemplateError") as err:
         raise DraftingError(f"template error: {err}", Location(path)) from None
+    except LimitError as err:
+        raise LimitError(err.message, Location(path)) from None
     except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as err:
         raise DraftingError(f"template is a damaged .docx ({err}); save it again from Word",
                             Location(path)) from None
@@ -367,6 +371,8 @@ def check_template(path: Path, context: dict[str, Any] | None = None,
                             Location(path)) from None
     except jinja("TemplateError") as err:
         raise DraftingError(f"template error: {err}", Location(path)) from None
+    except LimitError as err:
+        raise LimitError(err.message, Location(path)) from None
     if sum(line.strip() == BODY_MARKER for line in rendered.splitlines()) != 1:
         raise DraftingError("template needs exactly one paragraph holding only {{ body }}",
                             Location(path))

@@ -17,11 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from drafting.errors import DraftingError, Location
+from drafting.limits import MAX_YAML_DEPTH, check_yaml
+from drafting.limits import MAX_YAML_NODES as MAX_YAML_VALUES
 
-#: The most values a YAML document may stand for once its aliases are expanded.
-MAX_YAML_VALUES = 100_000
-#: The deepest nesting of lists and mappings.
-MAX_YAML_DEPTH = 64
 YAML = "tag:yaml.org,2002:"
 SCALARS = {f"{YAML}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -50,6 +48,7 @@ def parse_document(text: str, path: Path, first_line: int) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         try:
+            check_yaml(text, Location(path, first_line))  # size, depth, aliases: as events
             node = loader.get_single_node()
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)

@@ -27,7 +27,7 @@ def make(root: Path, spec: dict) -> None:
     if path.is_symlink() or path.exists():
         path.unlink()
     kind = spec["kind"]
-    if kind == "text":
+    if kind == "text" and "text" in spec:
         path.write_text(spec["text"], encoding="utf-8")
     elif kind == "symlink":
         path.symlink_to(spec["target"])
@@ -48,6 +48,10 @@ def make(root: Path, spec: dict) -> None:
                     member.write(chunk)
     elif kind == "random":
         path.write_bytes(os.urandom(spec["megabytes"] * 1024 * 1024))
+    elif kind == "text":  # head, `repeat` × times, middle, `close` × times, tail
+        times = spec["times"]
+        path.write_text(spec.get("head", "") + spec["repeat"] * times + spec.get("middle", "")
+                        + spec.get("close", "") * times + spec.get("tail", ""), encoding="utf-8")
     elif kind == "truncate":
         data = (ROOT / "templates" / path.name).read_bytes()
         path.write_bytes(data[: spec["size"]])
