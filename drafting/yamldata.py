@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from drafting.errors import DraftingError, Location
+from drafting.errors import DraftingError, Location, raise_all
 from drafting.limits import MAX_YAML_DEPTH, check_yaml
 from drafting.limits import MAX_YAML_NODES as MAX_YAML_VALUES
 
@@ -36,9 +36,14 @@ def parse_yaml(text: str, path: Path, first_line: int = 1, what: str = "") -> An
     except DraftingError as err:
         if not what:
             raise
-        message = f"{what} is {err.message}" if err.message.startswith("not valid") \
-            else f"{what}: {err.message}"
-        raise DraftingError(message, err.where) from None
+        raise_all([named(one, what) for one in getattr(err, "errors", [err])])
+
+
+def named(err: DraftingError, what: str) -> DraftingError:
+    """An error with what was being read in front: "front matter: ..."."""
+    message = f"{what} is {err.message}" if err.message.startswith("not valid") \
+        else f"{what}: {err.message}"
+    return DraftingError(message, err.where)
 
 
 def parse_document(text: str, path: Path, first_line: int) -> Any:
@@ -63,7 +68,7 @@ def parse_document(text: str, path: Path, first_line: int) -> Any:
         check_node(node, path, first_line)
         try:
             return loader.construct_document(node)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as err:
+        except Exception as err:  # noqa: BLE001 - e.g. !!bool 2016-02-30 (a KeyError)
             raise DraftingError(f"a value cannot be read: {err}",
                                 Location(path, first_line)) from None
     finally:
@@ -74,6 +79,7 @@ def check_node(root: Any, path: Path, first_line: int) -> None:
     """Refuse values a library has no use for, and documents too big or too deep."""
     sizes: dict[int, int] = {}
     pending: set[int] = set()
+    problems: list[DraftingError] = []  # one per bad value
     stack: list[tuple[Any, int, bool]] = [(root, 1, False)]
     while stack:
         node, depth, done = stack.pop()
@@ -94,11 +100,15 @@ def check_node(root: Any, path: Path, first_line: int) -> None:
         if depth > MAX_YAML_DEPTH:
             raise DraftingError(f"YAML nested too deeply (the limit is {MAX_YAML_DEPTH} levels)",
                                 where)
-        check_tag(node, where)
+        try:
+            check_tag(node, where)
+        except DraftingError as err:
+            problems.append(err)
         pending.add(id(node))
         stack.append((node, depth, True))
         stack.extend((child, depth + 1, False) for child in children(node)
                      if id(child) not in sizes)
+    raise_all(sorted(problems, key=lambda err: (err.where.line or 0) if err.where else 0))
 
 
 def children(node: Any) -> list[Any]:
@@ -135,9 +145,12 @@ def check_tag(node: Any, where: Location) -> None:
 def check_date(value: str, where: Location) -> None:
     """A timestamp must be a real calendar date, without a time."""
     match = DATE.match(value.strip())
-    if not match:
+    if not match and DATE.match(re.split(r"[Tt ]", value.strip())[0]):
         raise DraftingError(f"'{value}' is a date and time; give the date alone "
                             "(2020-01-17), or put it in quotes", where)
+    if not match:
+        raise DraftingError(f"'{value}' is not a date like 2020-01-17; correct it, or put it "
+                            "in quotes", where)
     try:
         dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
