@@ -140,10 +140,11 @@ def read_bytes(path: Path, limit: int, where: Location | None = None,
     except OSError as err:
         raise DraftingError(f"cannot read file: {err.strerror}", where) from None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise DraftingError("not a regular file (a device, pipe or folder); give a "
                                 "text or document file", where)
-        data = _read_at_most(fd, limit + 1)
+        data = _read_at_most(fd, limit + 1, info.st_size + 1)
     except OSError as err:
         raise DraftingError(f"cannot read file: {err.strerror}", where) from None
     finally:
@@ -156,13 +157,15 @@ def read_bytes(path: Path, limit: int, where: Location | None = None,
     return data
 
 
-def _read_at_most(fd: int, size: int) -> bytes:
-    """Up to ``size`` bytes from ``fd``."""
+def _read_at_most(fd: int, size: int, expected: int) -> bytes:
+    """Up to ``size`` bytes from ``fd`` (a regular file of about ``expected - 1`` bytes:
+    a read shorter than asked for is its end)."""
     chunks, left = [], size
     while left > 0:
-        chunk = os.read(fd, min(left, 1 << 20))
-        if not chunk:
-            break
+        want = min(left, max(expected, 1 << 16))
+        chunk = os.read(fd, want)
         chunks.append(chunk)
         left -= len(chunk)
+        if len(chunk) < want:
+            break
     return b"".join(chunks)

@@ -25,16 +25,6 @@ from drafting.cache import CACHE_DIR, cache_path, temp_beside
 from drafting.errors import DraftingError, Location
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    tmp = stage(path, text)
-    try:
-        os.replace(tmp, path)
-    except OSError as err:
-        os.unlink(tmp)
-        raise DraftingError(f"cannot write the file ({err.strerror})", Location(path)) from None
-
-
 def default_mode() -> int:
     """The permissions a new file gets from the user's umask (mkstemp makes 0600)."""
     mask = os.umask(0)
@@ -126,11 +116,6 @@ def acquire(root: Path) -> object:
         raise DraftingError(f"cannot take the library lock ({err.strerror})",
                             Location(path)) from None
     return lock
-
-
-def locked(path: Path) -> contextlib.AbstractContextManager[Path]:
-    """The library lock of the library whose top folder holds ``path`` (``sources.bib``)."""
-    return library_lock(Path(path).absolute().parent)
 
 
 def finish_interrupted(root: Path) -> None:
