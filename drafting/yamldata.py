@@ -3,10 +3,11 @@
 Only what a library needs comes through: text, whole and finite numbers, true/false,
 empty, dates (real ones), lists, and mappings with text keys. Anything else (``!!set``,
 ``!!binary``, ``!!python/...``, dates with a time, ``.inf``, keys that are numbers)
-and anything too big (an alias "bomb", thousands of nested levels) is refused with an
-error naming the file and the line of the offending value. The document is checked
-as a graph of nodes before any Python value is built, so a hostile file costs time in
-proportion to its size.
+and anything too big (an alias "bomb", thousands of nested levels: the limits of
+:func:`drafting.limits.check_yaml`) is refused with an error naming the file and the
+line of the offending value. The document is checked as events, then as a graph of
+nodes, before any Python value is built, so a hostile file costs time in proportion to
+its size.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from drafting.errors import DraftingError, Location, raise_all
-from drafting.limits import MAX_YAML_DEPTH, check_yaml
-from drafting.limits import MAX_YAML_NODES as MAX_YAML_VALUES
+from drafting.limits import check_yaml
 
 YAML = "tag:yaml.org,2002:"
 SCALARS = {f"{YAML}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -60,9 +60,6 @@ def parse_document(text: str, path: Path, first_line: int) -> Any:
             problem = getattr(err, "problem", None) or "invalid YAML"
             raise DraftingError(f"not valid YAML: {problem}",
                                 Location(path, first_line + (mark.line if mark else 0))) from None
-        except RecursionError:
-            raise DraftingError(f"YAML nested too deeply (the limit is {MAX_YAML_DEPTH} levels)",
-                                Location(path, first_line)) from None
         if node is None:
             return None
         check_node(node, path, first_line)
@@ -76,38 +73,31 @@ def parse_document(text: str, path: Path, first_line: int) -> Any:
 
 
 def check_node(root: Any, path: Path, first_line: int) -> None:
-    """Refuse values a library has no use for, and documents too big or too deep."""
-    sizes: dict[int, int] = {}
-    pending: set[int] = set()
-    problems: list[DraftingError] = []  # one per bad value
-    stack: list[tuple[Any, int, bool]] = [(root, 1, False)]
+    """Refuse values a library has no use for, one error per value, and a value that
+    contains itself (size and depth were bounded by :func:`check_yaml` already)."""
+    done: set[int] = set()
+    pending: set[int] = set()  # open on the path from the root: meeting one is a loop
+    problems: list[DraftingError] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
-        node, depth, done = stack.pop()
-        where = Location(path, first_line + node.start_mark.line)
-        if done:
+        node, finished = stack.pop()
+        if finished:
             pending.discard(id(node))
-            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children(node))
-            if sizes[id(node)] > MAX_YAML_VALUES:
-                raise DraftingError(f"YAML stands for more than {MAX_YAML_VALUES:,} values "
-                                    "(aliases repeating aliases?); write the values out",
-                                    where)
+            done.add(id(node))
             continue
-        if id(node) in sizes:
+        if id(node) in done:
             continue
+        where = Location(path, first_line + node.start_mark.line)
         if id(node) in pending:
             raise DraftingError("YAML refers to itself (an alias inside its own anchor); "
                                 "write the values out", where)
-        if depth > MAX_YAML_DEPTH:
-            raise DraftingError(f"YAML nested too deeply (the limit is {MAX_YAML_DEPTH} levels)",
-                                where)
         try:
             check_tag(node, where)
         except DraftingError as err:
             problems.append(err)
         pending.add(id(node))
-        stack.append((node, depth, True))
-        stack.extend((child, depth + 1, False) for child in children(node)
-                     if id(child) not in sizes)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children(node) if id(child) not in done)
     raise_all(sorted(problems, key=lambda err: (err.where.line or 0) if err.where else 0))
 
 
