@@ -181,8 +181,8 @@ def build(brief_path: Path, output: Path | None = None, style: str | None = None
     is off."""
     with recording() as reads:
         prepared = prepare(brief_path, style, use_cache=use_cache)
-        rendered = cache_path(prepared.library.root, "rendered", "x") if use_cache else None
-        rendered = rendered.parent if rendered else None
+        rendered = cache_path(prepared.library.root, "rendered", folder=True) \
+            if use_cache else None
         filing = word.render_template(prepared.template, prepared.context,
                                       prepared.brief.where(), rendered)
     if output is not None:

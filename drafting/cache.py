@@ -27,11 +27,12 @@ CACHE_DIR = ".drafting-cache"
 MAX_CACHE_BYTES = 512 * 1024 * 1024
 
 
-def cache_path(root: Path, *parts: str) -> Path | None:
-    """``ROOT/.drafting-cache/PARTS...``, or None when a folder on the way is a symlink
-    or not a folder: a planted link must not make drafting read or write elsewhere."""
+def cache_path(root: Path, *parts: str, folder: bool = False) -> Path | None:
+    """``ROOT/.drafting-cache/PARTS...`` (a file, or with ``folder`` a folder), or None
+    when a folder on the way is a symlink or not a folder: a planted link must not make
+    drafting read or write elsewhere."""
     path = root / CACHE_DIR
-    for part in ("", *parts[:-1]):
+    for part in ("", *(parts if folder else parts[:-1])):
         path = path / part if part else path
         try:
             info = os.lstat(path)
@@ -41,7 +42,7 @@ def cache_path(root: Path, *parts: str) -> Path | None:
             return None
         if not stat.S_ISDIR(info.st_mode):
             return None
-    return path / parts[-1] if parts else path
+    return path if folder or not parts else path / parts[-1]
 
 
 def read_cached(path: Path | None) -> bytes | None:
@@ -108,10 +109,11 @@ class Cache:
                  keep: int = 0, blob_over: int = 0) -> None:
         """``keep``: how many entries a run did not use survive it (most recent first);
         ``blob_over``: results larger than this many bytes get a file of their own."""
-        path, blobs = cache_path(root, f"{name}.json"), cache_path(root, f"{name}-blobs", "x")
+        path = cache_path(root, f"{name}.json")
+        blobs = cache_path(root, f"{name}-blobs", folder=True)
         enabled = enabled and path is not None and blobs is not None
         self.path = path or root / CACHE_DIR / f"{name}.json"
-        self.blobs = blobs.parent if blobs else root / CACHE_DIR / f"{name}-blobs"
+        self.blobs = blobs or root / CACHE_DIR / f"{name}-blobs"
         self.version = f"{version}:{code_digest()}"
         self.enabled = enabled
         self.keep = keep
@@ -266,22 +268,10 @@ def decode_json(value: Any) -> Any:
 
 
 def typed_key(value: Any) -> bytes:
-    """Bytes that tell apart every value :func:`encode_json` accepts, for cache keys
-    (``2020-01-17`` the date and ``"2020-01-17"`` the string differ; so do 1, 1.0 and
-    True)."""
-    return json.dumps(encode_json(tag_scalars(value)), sort_keys=True,
-                      ensure_ascii=False).encode()
-
-
-def tag_scalars(value: Any) -> Any:
-    """Scalars as ``[type name, value]`` (JSON alone conflates 1.0 and 1 in some readers)."""
-    if isinstance(value, dict):
-        return {k: tag_scalars(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [tag_scalars(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return [type(value).__name__, repr(value) if isinstance(value, float) else value]
-    return value
+    """Bytes that tell apart every value :func:`encode_json` accepts, for cache keys:
+    ``2020-01-17`` the date and ``"2020-01-17"`` the string differ (``$date``), and
+    JSON already writes 1, 1.0 and true differently."""
+    return json.dumps(encode_json(value), sort_keys=True, ensure_ascii=False).encode()
 
 
 # ---------------------------------------------------------------- compiled Jinja

@@ -465,7 +465,7 @@ def archived_copy(source: Source | None, root: Path) -> ArchivedCopy | None:
     """The archived copy of a source, or None when it has none, or it is missing or
     unsafe (reported by :func:`archive_problems`). Keyed by its content, never by its
     size or date."""
-    from drafting.inputs import MAX_BINARY_BYTES, content_digest, inside, read_bytes
+    from drafting.inputs import MAX_BINARY_BYTES, inside, read_bytes
     from drafting.quotes import archive_path
 
     if source is None or not source.fields.get("file"):
@@ -477,7 +477,7 @@ def archived_copy(source: Source | None, root: Path) -> ArchivedCopy | None:
         data = read_bytes(path, MAX_BINARY_BYTES, source.where)
     except DraftingError:
         return None
-    return ArchivedCopy(path, source.where, data, content_digest(data))
+    return ArchivedCopy(path, source.where, data, digest(data))
 
 
 def check_quotes(lib: Library, cache: Cache) -> list[list[Any]]:
@@ -619,11 +619,11 @@ def trial_build(path: Path, loaded: Any, cache: Cache, key: str) -> list[list[An
     """The problems a build of the brief would meet, from the cache when every file the
     last trial read is unchanged."""
     from drafting.build import dry_run
-    from drafting.inputs import Reads, recording
+    from drafting.inputs import recording, unchanged
 
     stored = cache.get(key)
     if isinstance(stored, dict) and isinstance(stored.get("problems"), list) \
-            and Reads().still_valid(stored.get("reads")):
+            and unchanged(stored.get("reads")):
         return stored["problems"]
     problems: list[list[Any]] = []
     with recording() as reads:

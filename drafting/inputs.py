@@ -11,14 +11,13 @@ read here:
 While a :class:`Reads` recorder is active (``with recording() as reads:``), every
 read and every probe for a file's existence is noted with the content digest of what
 was seen, so a cached result can be checked against the files as they are now
-(:meth:`Reads.still_valid`) instead of being trusted.
+(:func:`unchanged`) instead of being trusted.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from drafting.cache import digest
 from drafting.errors import DraftingError, Location
 
 #: The largest library text file (a fact, a brief, sources.bib, a style).
@@ -35,11 +35,6 @@ MAX_BINARY_BYTES = 50 * 1024 * 1024
 MISSING = "-"  # the digest recorded for a path that is not a file
 
 
-def content_digest(data: bytes) -> str:
-    """The digest that identifies a file's content."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 @dataclass
 class Reads:
     """What a computation read: resolved path → content digest (or ``MISSING``)."""
@@ -47,17 +42,16 @@ class Reads:
     seen: dict[str, str] = field(default_factory=dict)
 
     def note(self, path: Path, data: bytes | None) -> None:
-        self.seen[str(path.resolve())] = MISSING if data is None else content_digest(data)
+        self.seen[str(path.resolve())] = MISSING if data is None else digest(data)
 
-    def still_valid(self, seen: object) -> bool:
-        """Whether every file recorded in ``seen`` (a stored :attr:`seen`) still has the
-        same content (and every missing one is still missing)."""
-        if not isinstance(seen, dict) or not seen:
-            return False
-        for name, expected in seen.items():
-            if not isinstance(name, str) or current_digest(Path(name)) != expected:
-                return False
-        return True
+
+def unchanged(seen: object) -> bool:
+    """Whether every file recorded in ``seen`` (a stored :attr:`Reads.seen`) still has
+    the same content (and every missing one is still missing)."""
+    if not isinstance(seen, dict) or not seen:
+        return False
+    return all(isinstance(name, str) and current_digest(Path(name)) == expected
+               for name, expected in seen.items())
 
 
 _RECORDER: contextvars.ContextVar[Reads | None] = contextvars.ContextVar("reads", default=None)
@@ -83,7 +77,7 @@ def _note(path: Path, data: bytes | None) -> None:
 def current_digest(path: Path) -> str:
     """The content digest of a file now, ``MISSING`` when it is not a readable file."""
     try:
-        return content_digest(read_bytes(path, MAX_BINARY_BYTES))
+        return digest(read_bytes(path, MAX_BINARY_BYTES))
     except DraftingError:
         return MISSING
 

@@ -82,8 +82,8 @@ def save(root: Path, brief: Path, output: Path, notes: list[NoteRecord]) -> None
 def all_records(root: Path) -> dict[str, list[NoteRecord]]:
     """Every brief's last build: brief file → its notes."""
     found = {}
-    folder = cache_path(root, "builds", "x")
-    for path in sorted(folder.parent.glob("*.json")) if folder else []:
+    folder = cache_path(root, "builds", folder=True)
+    for path in sorted(folder.glob("*.json")) if folder else []:
         record = read_record(path)
         if record is not None:
             found[record[0]] = record[1]

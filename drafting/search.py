@@ -14,12 +14,11 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafting.cache import cache_path
+from drafting.cache import cache_path, digest
 from drafting.errors import DraftingError, Location
 from drafting.inputs import (
     MAX_TEXT_BYTES,
     confined,
-    content_digest,
     forget_folders,
     read_bytes,
 )
@@ -115,7 +114,7 @@ def refresh(connection: sqlite3.Connection, root: Path) -> None:
             forget(connection, gone)
         for name, path in current.items():
             data = fact_bytes(path, root)
-            now = content_digest(data)
+            now = digest(data)
             if known.get(name) == now:
                 continue
             forget(connection, name)
