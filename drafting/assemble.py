@@ -17,7 +17,7 @@ from typing import Any
 from drafting.cache import Cache, jinja, memoized, template_from, typed_key
 from drafting.errors import DraftingError, Location, raise_all
 from drafting.library import Library, read_text, split_front_matter, suggest
-from drafting.limits import too_deep
+from drafting.limits import EXPRESSION_ERRORS, too_deep
 from drafting.model import Block, Citation, decode_blocks, encode_blocks
 
 # Jinja loads on first use: a rebuild whose brief and facts are unchanged renders none.
@@ -232,7 +232,7 @@ def render_body(brief: Brief, library: Library, tree: Any = None
     except jinja("TemplateError") as err:
         raise DraftingError(f"Jinja error: {err.message}",
                             brief.where(template_line(err))) from None
-    except (TypeError, ValueError, ArithmeticError) as err:
+    except EXPRESSION_ERRORS as err:
         raise DraftingError(
             f"error in a Jinja expression: {err}", brief.where(template_line(err))
         ) from None

@@ -72,6 +72,9 @@ def open_library(brief_path: Path, meta: dict[str, Any], memo: Cache | None = No
     bib = meta.get("bibliography")
     path = confined(root / str(bib), root, Location(brief_path, 2), "bibliography") \
         if bib else None
+    if path is not None and not is_input(path):
+        raise DraftingError(f"bibliography '{bib}' not found; check the path (from the "
+                            "library's top folder)", Location(brief_path, 2))
     return load_library(root, path, memo)
 
 

@@ -16,6 +16,7 @@ from drafting.cache import Cache
 from drafting.check import CHECK_VERSION, Library, fact_ids, load
 from drafting.config import as_date, load_config
 from drafting.errors import DraftingError, Location, display_path
+from drafting.inputs import confined
 from drafting.library import load_fact, suggest
 from drafting.markdown import parse_blocks
 from drafting.model import Block, Citation, CiteItem, Inline, Note, NoteMark
@@ -97,7 +98,8 @@ def show_fact(root: Path, fact_id: str, style_name: str = "house") -> Shown:
 
     library = load_library(root)
     lib = open_library(root)
-    fact = load_fact(find_fact(lib, fact_id))
+    path = find_fact(lib, fact_id)
+    fact = load_fact(confined(path, root, Location(path), "fact file"))
     blocks = parse_blocks(fact.body, Location(fact.path, fact.body_line))
     notes = [i.note for b in blocks for i in b.inlines if isinstance(i, NoteMark)]
     for note in notes:

@@ -532,7 +532,7 @@ VERDICT_FIELDS = {"found", "score", "closest", "difference"}
 def quote_verdict(text: str, copy: ArchivedCopy, cache: Cache) -> dict[str, Any] | DraftingError:
     """Whether a quote is in an archived copy (cached on the quote and the copy's content
     hash), or the error that keeps the copy from being read."""
-    cache_key = digest(text.encode(), copy.sha, "quote")
+    cache_key = digest(text.encode(), copy.sha, copy.path.suffix.lower(), "quote")
     verdict = cache.get(cache_key)
     if not isinstance(verdict, dict) or set(verdict) != VERDICT_FIELDS:
         from drafting.quotes import find_in

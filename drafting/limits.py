@@ -139,6 +139,11 @@ def brace_error(line: int, where: Any) -> LimitError:
                       "extra braces", Location(where, line))
 
 
+#: What a Jinja expression can raise on bad values ("{a}".format(), truncate(-1), ...).
+EXPRESSION_ERRORS = (TypeError, ValueError, ArithmeticError, LookupError, AssertionError,
+                     AttributeError)
+
+
 def too_deep(where: Location | None, error: BaseException | None = None) -> LimitError:
     """The error for input nested so deeply that Python ran out of stack (or memory)."""
     if isinstance(error, MemoryError):

@@ -22,7 +22,13 @@ from drafting.cache import digest as cache_digest
 from drafting.errors import DraftingError, Location
 from drafting.inputs import confined, is_input
 from drafting.library import parse_names, read_text
-from drafting.limits import MAX_BRACKET_DEPTH, LimitError, check_brackets, too_deep
+from drafting.limits import (
+    EXPRESSION_ERRORS,
+    MAX_BRACKET_DEPTH,
+    LimitError,
+    check_brackets,
+    too_deep,
+)
 from drafting.model import Inline, NoteRef, Source, Span, decode_inline, encode_inline
 from drafting.resolve import FULL, ID, SHORT, SUPRA, ResolvedCitation, ResolvedItem, ResolvedNote
 
@@ -168,6 +174,10 @@ class Style:
                              f"{err.message}", self.where(kind, entry_type)) from None
         except (RecursionError, MemoryError) as err:
             raise too_deep(self.where(kind, entry_type), err) from None
+        except EXPRESSION_ERRORS as err:
+            raise DraftingError(f"style template for '{kind}' ({entry_type or 'any type'}) "
+                                f"failed: {type(err).__name__}: {err}",
+                                self.where(kind, entry_type)) from None
 
     def where(self, kind: str, entry_type: str) -> Location:
         """The place in the style file of the template for a form of an entry type."""

@@ -154,8 +154,26 @@ def renamed_fact(root: Path, old: str, new: str) -> list[Path]:
             transaction.delete(path)
         elif changed != text:
             transaction.write(path, changed)
+        if path.parent.name == "briefs":
+            refuse_unrenamed(path, changed, old)
     transaction.commit()
     return transaction.paths
+
+
+def refuse_unrenamed(path: Path, text: str, old: str) -> None:
+    """Refuse a rename that would leave a brief still using ``old`` (an id written with
+    escapes, ``fact("a" "b")``, that the rewrite cannot see)."""
+    from drafting.assemble import fact_calls
+    from drafting.cache import jinja
+
+    try:
+        left = [line for fact_id, line in fact_calls(text) if fact_id == old]
+    except jinja("TemplateSyntaxError"):
+        return  # a brief Jinja cannot read: check reports it
+    if left:
+        raise DraftingError(f"this brief writes the fact id '{old}' in a form rename cannot "
+                            f'rewrite; write it as fact("{old}") and rename again; nothing '
+                            "was changed", Location(path, left[0]))
 
 
 def citation_pattern(key: str) -> re.Pattern[str]:

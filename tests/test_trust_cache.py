@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -272,3 +273,48 @@ def test_a_new_file_that_a_lookup_would_now_find_is_seen(tmp_path: Path) -> None
     assert checked(root, True) == checked(root, False)
     assert any("brief-build" in p or "template" in p for p in checked(root, True))
     assert re.search("not a Word .docx", str(built_parts(root, True)))
+
+
+def test_a_quote_verdict_follows_the_archives_kind(tmp_path: Path) -> None:
+    """The same bytes read as text and as HTML differ (HTML drops <script>): a cached
+    verdict for one is not used for the other."""
+    root = tmp_path / "lib"
+    make_library(root)
+    text = (b"Monitors found forced labour<script> in every region where cotton is grown in "
+            b"the country</script> in 2019.\n")
+    (root / "sources" / "archive" / "arch.txt").write_bytes(text)
+    (root / "sources" / "archive" / "arch.htm").write_bytes(text)
+    assert checked(root, True) == checked(root, False)
+    assert not any("quote-mismatch" in p for p in checked(root, True))
+    keeping_stat(root / "sources.bib", toggle(b"arch.txt}", b"arch.htm}"))
+    assert checked(root, True) == checked(root, False)
+    assert any("quote-mismatch" in p for p in checked(root, True))
+
+
+def test_a_bibliography_appearing_later_is_seen(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    make_library(root)
+    refs = root / "extra" / "refs.bib"
+    data = refs.read_bytes()
+    refs.unlink()
+    assert checked(root, True) == checked(root, False)
+    assert any("bibliography 'extra/refs.bib' not found" in p for p in checked(root, True))
+    refs.write_bytes(data)
+    assert checked(root, True) == checked(root, False)
+    assert not any("brief-build" in p for p in checked(root, True))
+
+
+def test_rename_refuses_a_use_it_cannot_rewrite(tmp_path: Path) -> None:
+    """A fact id written with a Jinja escape is a use (build and used-by see it): a rename
+    that would leave it behind changes nothing."""
+    from drafting.errors import DraftingError
+    from drafting.upkeep import rename_fact
+
+    root = tmp_path / "lib"
+    make_library(root)
+    brief = root / "briefs" / "brief.md"
+    brief.write_text(BRIEF.replace('{{ fact("b") }}', '{{ fact("\\x62") }}'), encoding="utf-8")
+    before = {p: p.read_bytes() for p in root.rglob("*.md")}
+    with pytest.raises(DraftingError, match="cannot rewrite"):
+        rename_fact(root, "b", "registration")
+    assert {p: p.read_bytes() for p in root.rglob("*.md")} == before

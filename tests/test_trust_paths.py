@@ -197,3 +197,13 @@ def test_brief_paths_outside_the_library_are_refused(lib, field: str, value: str
     assert "outside the library" in result.stderr
     assert result.stderr.startswith("error: briefs/test.md:")
     assert not (lib.root / "build" / "test.docx").exists()
+
+
+def test_fact_show_refuses_a_fact_leading_out_of_the_library(lib) -> None:
+    outside = lib.root.parent / "secret.md"
+    outside.write_text("---\ntitle: SECRETTITLE\n---\nThe secret plan. [@grishin-2019, 3]\n")
+    (lib.root / "snippets" / "evil.md").symlink_to(outside)
+    result = run("fact", "show", "evil")
+    assert result.exit_code == 1
+    assert "outside the library" in result.stderr
+    assert "SECRET" not in result.output
