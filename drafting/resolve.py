@@ -5,7 +5,13 @@ resolves short forms against the last authority):
 
 * the first citation of an authority is its full citation;
 * the authority cited immediately before, when the preceding note cites only that
-  one authority (or it was the previous citation in the same note), is *Id.*;
+  one authority (or it was the previous citation in the same note), is *Id.*: alone
+  when the pinpoint is the one the reader already has (R. 4.1: "Id." means the same
+  page), "Id. at 7" when it differs;
+* a citation of the whole work (no pinpoint) right after a pinpoint citation of it is
+  not *Id.*: "Id." alone would send the reader to the same page again, so it takes the
+  short form (*supra* note N, or the type's short form), which names the work as a
+  whole;
 * an authority cited earlier is a short form with *supra* note N, N being the note
   of its full citation; types in ``no_supra`` (statutes, cases) repeat a short form.
 """
@@ -40,6 +46,7 @@ class ResolvedItem:
     item: CiteItem
     form: str
     full_note: int  # the note holding this authority's full citation
+    pin: str = ""  # the pinpoint to print: empty for an Id. to the same pinpoint
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ def resolve(
     """
     no_supra = set(no_supra)
     full_note: dict[str, int] = {}
+    last_pin: dict[str, str] = {}  # each authority's pinpoint when last cited
     previous_note: set[str] = set()
     out: list[ResolvedNote] = []
     for number, note in enumerate(notes, start=first_number):
@@ -85,20 +93,43 @@ def resolve(
                     is_id = previous_note == {item.key}
                 else:
                     is_id = previous_item == item.key
+                previous_pin = last_pin.get(item.key, "")
+                if is_id and previous_pin and not item.pin:
+                    is_id = False  # the whole work after a page of it: not "Id." alone
+                pin = item.pin
                 if is_id:
                     form = ID
+                    if same_pin(pin, previous_pin):
+                        pin = ""
                 elif item.key in full_note:
                     form = SHORT if types.get(item.key) in no_supra else SUPRA
                 else:
                     form = FULL
                     full_note[item.key] = number
-                items.append(ResolvedItem(item, form, full_note[item.key]))
+                items.append(ResolvedItem(item, form, full_note[item.key], pin))
                 previous_item = item.key
+                last_pin[item.key] = item.pin
                 cited.add(item.key)
             parts.append(ResolvedCitation(tuple(items)))
         previous_note = cited
         out.append(ResolvedNote(number, tuple(parts)))
     return out
+
+
+DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+
+
+def normal_pin(pin: str) -> str:
+    """A pinpoint reduced to what it says: ``¶ 27–28`` and ``¶27-28`` are the same."""
+    import unicodedata
+
+    text = DASHES.sub("-", unicodedata.normalize("NFKC", pin))
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def same_pin(pin: str, previous: str) -> bool:
+    """Whether ``pin`` is the pinpoint the preceding citation already gave."""
+    return normal_pin(pin) == normal_pin(previous)
 
 
 # ---------------------------------------------------------------- cross-references

@@ -403,7 +403,7 @@ class Formatter:
         (remembered across runs: the same style, source and form give the same text)."""
         item = resolved.item
         inputs = [self.style.digest, self.sources[item.key].type, self.source_context(item.key),
-                  resolved.form, resolved.full_note, item.signal, item.pin,
+                  resolved.form, resolved.full_note, item.signal, resolved.pin,
                   item.parenthetical, capital]
         return memoized(self.memo, json.dumps(inputs, sort_keys=True).encode(), "cite",
                         lambda: self.render_item(resolved, capital))
@@ -434,7 +434,7 @@ class Formatter:
             capital = False
         ctx = dict(self.source_context(item.key))
         ctx.update(
-            pin=md_escape(item.pin),
+            pin=md_escape(resolved.pin),
             note=f"{NOTE_OPEN}{resolved.full_note}{NOTE_CLOSE}",
             capital=capital,
             parenthetical=item.parenthetical,

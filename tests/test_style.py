@@ -219,3 +219,32 @@ def test_templates_cannot_reach_python_internals() -> None:
 def test_unknown_style() -> None:
     with pytest.raises(DraftingError, match="unknown style 'nope'"):
         load_style("nope", Path("."))
+
+
+@pytest.mark.parametrize(
+    ("style", "notes", "expected"),
+    [
+        # R. 4.1: the same pinpoint again is "Id." alone, in every style
+        ("house", [cite(CiteItem("hrw", pin="24")), cite(CiteItem("hrw", pin="24"))],
+         [..., "*Id.*"]),
+        ("house", [cite(CiteItem("hrw", pin="27", signal="see")),
+                   cite(CiteItem("hrw", pin="27", signal="see"))], [..., "*See* *id.*"]),
+        ("house", [cite(CiteItem("grishin", pin="¶ 32")), cite(CiteItem("grishin", pin="¶ 32"))],
+         [..., "*Id.*"]),
+        ("house", [cite(CiteItem("grishin", pin="¶ 32")), cite(CiteItem("grishin", pin="¶ 33"))],
+         [..., "*Id.* ¶ 33."]),
+        ("ibid", [cite(CiteItem("hrw", pin="24")), cite(CiteItem("hrw", pin="24"))],
+         [..., "Ibid."]),
+        ("ibid", [cite(CiteItem("hrw", pin="24")), cite(CiteItem("hrw", pin="25"))],
+         [..., "Ibid., 25."]),
+        # the whole work after a page of it: the short form, not a bare "Id."
+        ("house", [cite(CiteItem("hrw", pin="24")), cite(CiteItem("hrw"))],
+         [..., "HRW Report, *supra* note 1."]),
+    ],
+)
+def test_id_repeats_no_pinpoint_the_reader_has(style: str, notes: list[Note],
+                                               expected: list) -> None:
+    got = [text.replace("\u00a0", " ") for text in render(style, *notes)]
+    for text, want in zip(got, expected, strict=True):
+        if want is not ...:
+            assert text == want
