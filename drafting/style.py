@@ -367,6 +367,11 @@ class Formatter:
                 before = "".join(p.text for p in out if isinstance(p, Span))
                 capital = SENTENCE_END.search(before) is not None
                 out.extend(self.inline(self.citation(part, capital)))
+            elif (isinstance(part, Span) and part.text.startswith(".") and out
+                  and isinstance(out[-1], Span) and out[-1].text.endswith(".")):
+                # "see id." + "." : the abbreviation's stop ends the sentence too
+                if part.text[1:]:
+                    out.append(part.styled(text=part.text[1:]))
             else:
                 out.append(part)
         return out

@@ -78,15 +78,22 @@ def test_random_briefs_build_with_sound_footnotes(kinds: list[str], notes) -> No
 
 
 def check_forms(kinds: list[str], notes, texts: list[str]) -> None:
-    """Id. exactly where the previous note cites only that authority; supra only to the
-    note holding the full citation, never for statutes and cases."""
+    """Id. exactly where the previous note cites only that authority (unless it had a
+    pinpoint and this cites the whole work), alone exactly when the pinpoint is the same;
+    supra only to the note holding the full citation, never for statutes and cases."""
     first_note: dict[int, int] = {}
     previous: set[int] = set()
-    for number, ((_, keys, _), text) in enumerate(zip(notes, texts, strict=True), start=1):
-        starts_with_id = re.match(r"^[Ii]d\.", text.removeprefix("For example, see "))
-        starts_with_id = starts_with_id is not None
-        expect_id = previous == {keys[0]}
+    previous_pin = ""
+    for number, ((_, keys, pin), text) in enumerate(zip(notes, texts, strict=True), start=1):
+        text = text.replace("\u00a0", " ")
+        plain = text.removeprefix("For example, see ")
+        starts_with_id = re.match(r"^[Ii]d\.", plain) is not None
+        expect_id = previous == {keys[0]} and not (previous_pin and not pin)
         assert starts_with_id == expect_id, (number, text, previous, keys)
+        if expect_id:
+            assert re.match(r"[Ii]d\.(;|$)", plain) if pin == previous_pin else \
+                plain.startswith(f"Id. {'at ' if pin[0].isdigit() else ''}{pin}"), (number, text)
+        previous_pin = pin
         supras = list(re.finditer(r"SH(\w+), supra note (\d+)", text))
         assert text.count("supra note") == len(supras), text  # only sources with a full cite
         for match in supras:

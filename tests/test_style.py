@@ -237,6 +237,10 @@ def test_unknown_style() -> None:
          [..., "Ibid."]),
         ("ibid", [cite(CiteItem("hrw", pin="24")), cite(CiteItem("hrw", pin="25"))],
          [..., "Ibid., 25."]),
+        # in free text, the stop of "id." ends the sentence: never "id.."
+        ("house", [cite(CiteItem("hrw")),
+                   Note((Span("For more, see "), Citation((CiteItem("hrw"),)), Span(".")))],
+         [..., "For more, see *id.*"]),
         # the whole work after a page of it: the short form, not a bare "Id."
         ("house", [cite(CiteItem("hrw", pin="24")), cite(CiteItem("hrw"))],
          [..., "HRW Report, *supra* note 1."]),
