@@ -284,40 +284,34 @@ def decode_field(name: str, value: str) -> str:
 
 @dataclass(frozen=True)
 class Name:
-    """A person's or an organisation's name from a BibTeX name list."""
+    """A person's or an organisation's name from a BibTeX name list (BibTeX's four
+    parts: first, von, last, jr)."""
 
     first: str
     last: str
     corporate: bool = False
+    von: str = ""
+    jr: str = ""
+
+    @property
+    def family(self) -> str:
+        """The surname with its particle: ``van der Berg``."""
+        return f"{self.von} {self.last}" if self.von else self.last
 
     @property
     def natural(self) -> str:
-        """``Andrei Grishin``."""
-        return self.last if self.corporate or not self.first else f"{self.first} {self.last}"
+        """``Andrei Grishin``, ``Jan van der Berg``, ``John Marshall, Jr.``."""
+        if self.corporate:
+            return self.last
+        name = f"{self.first} {self.family}" if self.first else self.family
+        return f"{name}, {self.jr}" if self.jr else name
 
     @property
     def inverted(self) -> str:
-        """``Grishin, Andrei``."""
-        return self.last if self.corporate or not self.first else f"{self.last}, {self.first}"
-
-
-def split_top_level(value: str, separator: str) -> list[str]:
-    """Split at ``separator`` outside braces (``{A and B} and C`` has two names)."""
-    parts, depth, start, i = [], 0, 0, 0
-    pattern = re.compile(separator)
-    while i < len(value):
-        ch = value[i]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif depth == 0 and (match := pattern.match(value, i)):
-            parts.append(value[start:i])
-            start = i = match.end()
-            continue
-        i += 1
-    parts.append(value[start:])
-    return [p.strip() for p in parts if p.strip()]
+        """``Grishin, Andrei``, ``van der Berg, Jan``, ``Marshall, John, Jr.``."""
+        if self.corporate or not self.first:
+            return self.natural
+        return f"{self.family}, {self.first}" + (f", {self.jr}" if self.jr else "")
 
 
 def is_one_group(text: str) -> bool:
@@ -333,19 +327,30 @@ def is_one_group(text: str) -> bool:
 
 
 def parse_names(value: str) -> list[Name]:
-    """Parse a BibTeX name list: ``Grishin, Andrei and {Human Rights Watch}``."""
+    """Parse a BibTeX name list (``Grishin, Andrei and {Human Rights Watch}``) with
+    bibtexparser's own name splitting, which knows "von" parts and "Jr."; a name in
+    braces is an institution and stays whole."""
+    from bibtexparser.middlewares.names import (
+        InvalidNameError,
+        parse_single_name_into_parts,
+        split_multiple_persons_names,
+    )
+
     names = []
-    for raw in split_top_level(value, r"\s+and\s+"):
+    for raw in split_multiple_persons_names(value):
+        raw = raw.strip()
         if is_one_group(raw):
             names.append(Name("", decode_field("name", raw[1:-1]), corporate=True))
             continue
-        text = decode_field("name", raw)
-        if "," in text:
-            last, _, first = text.partition(",")
-            names.append(Name(first.strip(), last.strip()))
-        elif " " in text:
-            first, _, last = text.rpartition(" ")
-            names.append(Name(first.strip(), last.strip()))
-        else:
-            names.append(Name("", text))
-    return names
+        try:
+            parts = parse_single_name_into_parts(raw, strict=False)
+        except InvalidNameError:
+            names.append(Name("", decode_field("name", raw)))
+            continue
+
+        def text(words: list[str]) -> str:
+            return decode_field("name", " ".join(words))
+
+        names.append(Name(text(parts.first), text(parts.last), von=text(parts.von),
+                          jr=text(parts.jr)))
+    return [name for name in names if name.natural.strip()]

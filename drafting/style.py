@@ -220,7 +220,7 @@ class Style:
             if people:
                 ctx[name] = join_names([p.natural for p in people], conj, etal)
                 ctx[f"{name}_sorted"] = join_names([p.inverted for p in people], conj, etal)
-                ctx[f"{name}_last"] = join_names([p.last for p in people], conj, etal)
+                ctx[f"{name}_last"] = join_names([p.family for p in people], conj, etal)
         raw_date = source.fields.get("date") or year_month(source.fields)
         ctx["date"] = self.format_date(raw_date) if raw_date else ""
         ctx["year"] = source.fields.get("year") or (raw_date[:4] if raw_date else "")

@@ -252,3 +252,31 @@ def test_id_repeats_no_pinpoint_the_reader_has(style: str, notes: list[Note],
     for text, want in zip(got, expected, strict=True):
         if want is not ...:
             assert text == want
+
+
+@pytest.mark.parametrize(
+    ("field", "natural", "inverted", "last"),
+    [
+        ("Jan van der Berg", "Jan van der Berg", "van der Berg, Jan", "van der Berg"),
+        ("van der Berg, Jan", "Jan van der Berg", "van der Berg, Jan", "van der Berg"),
+        ("Marshall, Jr., John", "John Marshall, Jr.", "Marshall, John, Jr.", "Marshall"),
+        ("{{Human Rights Watch}}", "Human Rights Watch", "Human Rights Watch",
+         "Human Rights Watch"),
+        ("{{Comm. on Econ., Soc. and Cultural Rts.}}", "Comm. on Econ., Soc. and Cultural Rts.",
+         "Comm. on Econ., Soc. and Cultural Rts.", "Comm. on Econ., Soc. and Cultural Rts."),
+        ("Compa, Lance and Vogt, Jeffrey S.", "Lance Compa & Jeffrey S. Vogt",
+         "Compa, Lance & Vogt, Jeffrey S.", "Compa & Vogt"),
+        ("{\\\"U}nver, Ali", "Ali Ünver", "Ünver, Ali", "Ünver"),
+    ],
+)
+def test_names_follow_bibtex_rules(field: str, natural: str, inverted: str, last: str) -> None:
+    """Names are split by bibtexparser's name middleware: von parts, Jr., institutions."""
+    from drafting.library import parse_sources
+
+    sources, errors = parse_sources(f"@book{{k, author = {{{field}}}, title = {{T}}}}\n",
+                                    Path("s.bib"))
+    assert not errors
+    ctx = load_style("house", Path(".")).context(sources["k"])
+    unescape = {"author": natural, "author_sorted": inverted, "author_last": last}
+    for name, want in unescape.items():
+        assert ctx[name].replace("\\&", "&") == want, name
