@@ -25,6 +25,7 @@ from drafting.resolve import (
     resolve_cross_references,
 )
 from drafting.style import Formatter, Style, load_style
+from drafting.typography import typeset_blocks, typeset_values
 
 DEFAULT_STYLE = "house"
 BUILD_CACHE_VERSION = "5"
@@ -130,7 +131,8 @@ def prepare(brief_path: Path, style: str | None = None,
     assembled.blocks = resolve_cross_references(assembled.blocks, words.get("before", "supra"),
                                                 words.get("after", "infra"))
     template = template_path(brief.meta, library.root, brief.where())
-    context = {k: v for k, v in brief.meta.items() if k not in BUILD_FIELDS}
+    context = typeset_values({k: v for k, v in brief.meta.items() if k not in BUILD_FIELDS},
+                             chosen.typography)
     return Prepared(brief, library, assembled, chosen, template, context)
 
 
@@ -192,7 +194,8 @@ def build(brief_path: Path, output: Path | None = None, style: str | None = None
         refuse_input_as_output(output, prepared.library.root, reads)
     resolved, formatter, notes = formatted(prepared, filing.notes_before + 1)
     table, sources = indexes(prepared, resolved, formatter)
-    word.fill(filing, prepared.assembled.blocks, notes, table, sources)
+    blocks = typeset_blocks(prepared.assembled.blocks, prepared.style.typography)
+    word.fill(filing, blocks, notes, table, sources)
     out = output or default_output(prepared.library.root, prepared.brief.name)
     word.save(filing, out)
     if prepared.library.memo:

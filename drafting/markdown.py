@@ -16,6 +16,7 @@ from markdown_it.rules_core.smartquotes import process_inlines
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
 from drafting.citations import find_unclosed, looks_like_citation, parse_citation
 from drafting.errors import DraftingError, Location
@@ -45,7 +46,7 @@ HTML_MARKS = {
     "sc": "smallcaps",
 }
 HTML_TAG = re.compile(r"^<(/?)([a-zA-Z]+)\s*/?>$")
-MARK_TOKENS = {"em": "italic", "strong": "bold", "s": "strike"}
+MARK_TOKENS = {"em": "italic", "strong": "bold", "s": "strike", "sup": "sup"}
 NOTE_PUNCTUATION = ".,;:!?"
 #: Classes that mark text as the writer's own (``[...]{.argument}``, ``{.argument}`` before
 #: a paragraph): claims there need no source.
@@ -135,6 +136,10 @@ def parser() -> MarkdownIt:
     md.use(attrs_plugin, spans=True).use(attrs_block_plugin)
     md.inline.ruler.before("link", "citation", citation_rule)
     md.inline.ruler.before("link", "inline_note", inline_note_rule)
+    md.use(superscript_plugin)  # pandoc's 16^th^; after ^[...] notes, which come first
+    sup = next(rule for rule in md.inline.ruler.__rules__ if rule.name == "sup")
+    md.inline.ruler.disable("sup")
+    md.inline.ruler.after("inline_note", "superscript", sup.fn)
     md.core.ruler.after("smartquotes", "note_smartquotes", note_smartquotes)
     md.normalizeLinkText = lambda url: url  # show addresses exactly as written
     return md

@@ -31,6 +31,7 @@ from drafting.limits import (
 )
 from drafting.model import Inline, NoteRef, Source, Span, decode_inline, encode_inline
 from drafting.resolve import FULL, ID, SHORT, SUPRA, ResolvedCitation, ResolvedItem, ResolvedNote
+from drafting.typography import Typography, typeset_inlines
 
 MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#^~|&!])")
 MD_SPECIAL_ESCAPED = re.compile(r"\\([\\`*_\[\]<>#^~|&!])")
@@ -134,6 +135,13 @@ class Style:
 
     def word(self, name: str, default: Any) -> Any:
         return self.data.get(name, default)
+
+    @property
+    def typography(self) -> Typography:
+        """The typography rules this style applies (``typography:``)."""
+        if "_typography" not in self.__dict__:
+            self.__dict__["_typography"] = Typography.of(self.data.get("typography"))
+        return self.__dict__["_typography"]
 
     @property
     def no_supra(self) -> list[str]:
@@ -357,7 +365,11 @@ class Formatter:
         return self._contexts[key]
 
     def note(self, note: ResolvedNote) -> list[Inline]:
-        """A footnote's content, ready for the Word writer."""
+        """A footnote's content, typeset, ready for the Word writer."""
+        return typeset_inlines(self.note_parts(note), self.style.typography)
+
+    def note_parts(self, note: ResolvedNote) -> list[Inline]:
+        """A footnote's content before typesetting."""
         parts = note.parts
         if len(parts) == 1 and isinstance(parts[0], ResolvedCitation):
             return self.end_sentence(self.inline(self.citation(parts[0], capital=True)))
@@ -425,7 +437,8 @@ class Formatter:
         text = memoized(self.memo, json.dumps(inputs, sort_keys=True).encode(), "reference",
                         render)
         parts = self.inline(text)
-        return self.end_sentence(parts) if closed else parts
+        parts = self.end_sentence(parts) if closed else parts
+        return typeset_inlines(parts, self.style.typography)
 
     def render_item(self, resolved: ResolvedItem, capital: bool) -> str:
         """One authority rendered with the style's templates."""

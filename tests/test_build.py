@@ -231,7 +231,7 @@ def test_text_is_escaped_not_interpreted(make_library, tmp_path: Path) -> None:
         "Literal <w:t>tag</w:t> & {{ 7*7 }} and {% raw %} with Қазақстан, Казахстан, "
         "עברית and 🙂." in text
     )
-    assert 'A <b>bold</b> & "quoted" title' in text
+    assert 'A <b>bold</b> & “quoted” title' in text  # curly quotes in front matter too
 
 
 def test_example_library_builds_with_ibid_style(tmp_path: Path) -> None:
@@ -284,3 +284,33 @@ def test_a_rebuild_from_the_cache_gives_the_same_document(tmp_path: Path) -> Non
     build(brief, tmp_path / "edited.docx")
     assert texts(tmp_path / "edited.docx")[0].startswith(
         "Report of the ILO Committee on the Application of Standards, Kazakhstan 199 (2019)")
+
+
+def test_house_style_rebuilds_the_reference_filings_notes(seed: Path) -> None:
+    """Every footnote of the reference filing as filed (tests/data holds its 20 notes as
+    the house style printed them before typography; only the invisible non-breaking
+    spaces after ¶ and § and in "U.S.C. §" differ)."""
+    expected = (ROOT / "tests" / "data" / "kazakhstan-2020-notes.txt").read_text(
+        encoding="utf-8").splitlines()
+    got = texts(seed)
+    assert [t.replace("\u00a0", " ") for t in got] == expected
+    assert "¶¶\u00a027-28" in got[4]
+
+
+def test_typography_in_the_body(make_library, tmp_path: Path) -> None:
+    """R. 5.3 ellipses, em dashes, § with a non-breaking space and ^th^ superscripts in
+    the body, in a style that turns them on (bluebook); code stays as written."""
+    make_library.fact("x", "He said, “to ... take” it -- under 19 U.S.C. § 2462 and "
+                      "the 16^th^ session; `a--b`. [@ilo-cas-2019]")
+    brief = make_library.brief('{{ fact("x") }}', front=(
+        "template: pre-hearing-brief\nstyle: bluebook\ntitle: 'The \"GSP\" review'\n"
+        "docket: X\nfiling_date: 2020-01-17\npetitioner: {name: Union}\n"))
+    out = tmp_path / "t.docx"
+    build(brief, out)
+    document = docx.Document(str(out))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "“to .\u00a0.\u00a0. take” it — under 19 U.S.C.\u00a0§\u00a02462 and the 16th" in text
+    assert "`a--b`" not in text and "a--b" in text
+    assert "The “GSP” review" in text
+    runs = [r for p in document.paragraphs for r in p.runs if r.text == "th"]
+    assert runs and runs[0].font.superscript

@@ -86,12 +86,12 @@ def cite(*items: CiteItem) -> Note:
             [
                 "Andrei Grishin, Fergana News Agency, A Country Under a Paragraph (July 15, 2019) "
                 "*available at* https://fergana.agency/articles/108990/.",
-                "*Id.* ¶ 28.",
+                "*Id.* ¶\u00a028.",
             ],
         ),
         (
             [cite(CiteItem("usc", pin="§ 2462(d)")), cite(CiteItem("usc", pin="§ 2462(c)"))],
-            ["19 U.S.C. § 2462(d) (2018).", "*Id.* § 2462(c)."],
+            ["19 U.S.C.\u00a0§\u00a02462(d) (2018).", "*Id.* §\u00a02462(c)."],
         ),
         (
             [cite(CiteItem("ilo")), cite(CiteItem("ilo", signal="see", pin="5"))],
@@ -121,7 +121,7 @@ def cite(*items: CiteItem) -> Note:
                 cite(CiteItem("ilo")),
                 cite(CiteItem("usc", pin="§ 2463")),
             ],
-            ["19 U.S.C. § 2462 (2018).", ..., "19 U.S.C. § 2463."],
+            ["19 U.S.C.\u00a0§\u00a02462 (2018).", ..., "19 U.S.C.\u00a0§\u00a02463."],
         ),
         (
             [cite(CiteItem("ilo", signal="see, e.g."), CiteItem("gc", signal="see also"))],

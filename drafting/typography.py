@@ -1,0 +1,124 @@
+"""Typeset text the way a court clerk expects it, after the citations are formatted.
+
+The rules are switched on and off by the style (``typography:`` in its YAML):
+
+- ``nbsp``: a non-breaking space after ``§`` and ``¶`` and before a ``§`` that follows
+  an abbreviation (``19 U.S.C. § 2462``), so a section sign never ends a line;
+- ``ellipsis``: ``...`` and ``…`` as ". . ." with non-breaking spaces (Bluebook R. 5.3);
+- ``dashes``: ``--`` and ``---`` as an em dash, ``10--12`` as an en dash;
+- ``quotes``: curly quotes in front-matter values (the Markdown body has them already).
+
+Code spans and the text of links that show their own address are never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from drafting.model import Block, Inline, Note, NoteMark, Span
+
+NBSP = "\u00a0"
+SECTION_SPACE = re.compile(r"([§¶]+)[ \t]+(?=\S)")
+BEFORE_SECTION = re.compile(r"(?<=\.)[ \t]+(?=§)")
+ELLIPSIS = re.compile(r"(?P<lead>[ \t\u00a0]?)(?P<dots>…|\.(?:[ \t\u00a0]?\.){2,3})")
+NUMBER_RANGE = re.compile(r"(?<=\d)-{2,3}(?=\d)")
+DASHES = re.compile(r"(?<![-/_])-{2,3}(?![-/_])")
+OPENS_AFTER = " \t\n\u00a0([{“‘—–-/"
+LOOKS_LIKE_ADDRESS = re.compile(r"^\S*(://|@|\\|www\.)\S*$")
+
+
+@dataclass(frozen=True)
+class Typography:
+    """Which rules a style applies (all on unless the style turns one off)."""
+
+    nbsp: bool = True
+    ellipsis: bool = True
+    dashes: bool = True
+    quotes: bool = True
+
+    @classmethod
+    def of(cls, settings: Any) -> Typography:
+        """The rules from a style's ``typography:`` mapping (unknown keys ignored)."""
+        if not isinstance(settings, Mapping):
+            return cls()
+        known = {name: bool(settings[name]) for name in ("nbsp", "ellipsis", "dashes", "quotes")
+                 if name in settings}
+        return cls(**known)
+
+
+def ellipsis(match: re.Match[str]) -> str:
+    """``...`` → ``. . .`` (four dots: the sentence's stop, then the ellipsis)."""
+    dots = match["dots"]
+    count = 3 if dots == "…" else dots.count(".")
+    lead = match["lead"]
+    text = match.string
+    before = text[match.start() - 1] if match.start() > 0 else " "
+    if count == 4 and not lead:
+        return "." + NBSP + NBSP.join("...")  # "word. . . ." ends a sentence
+    if not lead and before not in OPENS_AFTER:
+        lead = " "
+    after = text[match.end()] if match.end() < len(text) else ""
+    tail = " " if after.isalnum() else ""
+    return (lead if lead != NBSP else " ") + NBSP.join("." * count) + tail
+
+
+def typeset(text: str, rules: Typography) -> str:
+    """One run of text with the style's typography."""
+    if not text or LOOKS_LIKE_ADDRESS.match(text.strip()):
+        return text
+    if rules.nbsp and ("§" in text or "¶" in text):
+        text = BEFORE_SECTION.sub(NBSP, SECTION_SPACE.sub(lambda m: m[1] + NBSP, text))
+    if rules.ellipsis and ("..." in text or "…" in text or ". ." in text):
+        text = ELLIPSIS.sub(ellipsis, text)
+    if rules.dashes and "--" in text:
+        text = DASHES.sub("—", NUMBER_RANGE.sub("–", text))
+    return text
+
+
+def smart_quotes(text: str) -> str:
+    """Straight quotes as curly ones: opening after a space or bracket, else closing."""
+    if LOOKS_LIKE_ADDRESS.match(text.strip()):
+        return text
+    text = re.sub(r'(^|[\s(\[{‘—–-])"', "\\1“", text).replace('"', "”")
+    text = re.sub(r"(^|[\s(\[{“—–-])'(?=\w)", "\\1‘", text)
+    return text.replace("'", "’")
+
+
+def typeset_inlines(parts: Sequence[Inline], rules: Typography) -> list[Inline]:
+    """Inline parts with typography applied to their text (notes inside too)."""
+    out: list[Inline] = []
+    for part in parts:
+        if isinstance(part, Span) and not part.code and part.text != (part.link or None):
+            text = typeset(part.text, rules)
+            out.append(part if text == part.text else part.styled(text=text))
+        elif isinstance(part, NoteMark):
+            note = part.note
+            out.append(NoteMark(Note(tuple(typeset_inlines(note.parts, rules)), note.where)))
+        else:
+            out.append(part)
+    return out
+
+
+def typeset_blocks(blocks: Sequence[Block], rules: Typography) -> list[Block]:
+    """The body's blocks with typography applied."""
+    out = []
+    for block in blocks:
+        inlines = tuple(typeset_inlines(block.inlines, rules))
+        out.append(block if inlines == block.inlines else replace(block, inlines=inlines))
+    return out
+
+
+def typeset_values(value: Any, rules: Typography) -> Any:
+    """Front-matter values (nested mappings and lists too) with curly quotes and the
+    style's typography; keys, dates and numbers are left alone."""
+    if isinstance(value, str):
+        text = smart_quotes(value) if rules.quotes else value
+        return typeset(text, rules)
+    if isinstance(value, Mapping):
+        return {key: typeset_values(item, rules) for key, item in value.items()}
+    if isinstance(value, list):
+        return [typeset_values(item, rules) for item in value]
+    return value
