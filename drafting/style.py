@@ -12,11 +12,22 @@ import contextlib
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from drafting.abbreviations import (
+    Tables,
+    abbreviate_name,
+    abbreviate_periodical,
+    build_tables,
+    edition,
+    first_page,
+    ordinal,
+    thousands,
+    title_case,
+)
 from drafting.cache import Cache, jinja, memoized, template_from
 from drafting.cache import digest as cache_digest
 from drafting.errors import DraftingError, Location
@@ -38,7 +49,9 @@ MD_SPECIAL_ESCAPED = re.compile(r"\\([\\`*_\[\]<>#^~|&!])")
 AUTOLINK_OK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*$")
 SENTENCE_END = re.compile(r"(^|[.?!:][\"'”’)]*)\s*$")
 PIN_NEEDS_AT = re.compile(r"^(\d|[ivxlcdm]+\b)", re.I)
-BUILTIN_STYLES = ("house", "ibid")
+BUILTIN_STYLES = ("house", "ibid", "bluebook")
+BUILTIN_FOLDER = Path(__file__).parent / "styles"
+TABLE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 #: ``{{ note }}`` prints the number between these (private-use) characters; the Word
 #: writer turns it into a field that Word keeps right when notes are added.
 NOTE_OPEN, NOTE_CLOSE = "\ue000", "\ue001"
@@ -81,6 +94,17 @@ def at(pin: Any) -> str:
     return f"at {text}" if PIN_NEEDS_AT.match(text) else text
 
 
+def ordinal_filter(value: Any) -> str:
+    """Filter: ``116`` → ``116th``, ``102`` → ``102d`` (R. 6.2(b)); other text as it is."""
+    text = str(value or "").strip()
+    return ordinal(int(text)) if text.isdigit() and len(text) < 6 else text
+
+
+def thousands_filter(value: Any) -> str:
+    """Filter: ``12345`` → ``12,345`` (R. 6.2(a)); other text as it is."""
+    return thousands(str(value or "").strip())
+
+
 def join_names(names: list[str], conjunction: str, etal_from: int) -> str:
     """``A``, ``A & B``, ``A, B & C``, or ``A et al.`` from ``etal_from`` names on."""
     if len(names) >= etal_from > 0:
@@ -113,12 +137,16 @@ class Style:
     text: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # template key -> Jinja source
     templates: dict[str, Any] = field(default_factory=dict)  # compiled on first use
+    tables: Tables = field(default_factory=Tables)  # the Bluebook tables it lists
+    tables_text: str = ""  # the text of those table files, for the digest
 
     @property
     def digest(self) -> str:
-        """A hash of the style file's text (part of the keys of cached citations)."""
+        """A hash of the style file's text and its tables' (part of the keys of cached
+        citations)."""
         if "_digest" not in self.__dict__:
-            self.__dict__["_digest"] = cache_digest(self.text.encode(), "style")
+            self.__dict__["_digest"] = cache_digest(
+                (self.text + "\0" + self.tables_text).encode(), "style")
         return self.__dict__["_digest"]
 
     def compiled(self, key: str) -> Any:
@@ -148,8 +176,9 @@ class Style:
         return list(self.data.get("no_supra", ["legislation", "jurisdiction"]))
 
     def template(self, kind: str, entry_type: str = "") -> Any:
-        """The compiled template for a form of an entry type, falling back to ``default``."""
-        for name in (f"types.{entry_type}.{kind}", f"types.default.{kind}", kind):
+        """The compiled template for a form of an entry type (``report/un-doc``: a
+        subtype's own, else its type's), falling back to ``default``."""
+        for name in template_names(kind, entry_type):
             if name in self.sources:
                 return self.compiled(name)
         if kind in (SUPRA, SHORT):
@@ -159,8 +188,8 @@ class Style:
         )
 
     def months(self) -> list[str]:
-        """Month names: the style's twelve, or English."""
-        names = self.word("months", None)
+        """Month names: the style's twelve, its T12 table's, or English."""
+        names = self.word("months", None) or list(self.tables.months) or None
         if not isinstance(names, list) or len(names) != 12:
             return list(ENGLISH_MONTHS)
         return [str(n) for n in names]
@@ -190,8 +219,8 @@ class Style:
     def where(self, kind: str, entry_type: str) -> Location:
         """The place in the style file of the template for a form of an entry type."""
         lines = template_lines(self.text)
-        names = (f"types.{entry_type}.{kind}", f"types.default.{kind}", kind)
-        return Location(self.path, next((lines[n] for n in names if n in lines), None))
+        return Location(self.path, next((lines[n] for n in template_names(kind, entry_type)
+                                         if n in lines), None))
 
     def format_date(self, value: str) -> str:
         """``2019-03-14`` → ``March 14, 2019``; ranges ``a/b`` → ``October 15-17, 2019``."""
@@ -235,8 +264,90 @@ class Style:
         for name in ("urldate", "eventdate", "origdate"):
             if source.fields.get(name):
                 ctx[name] = self.format_date(source.fields[name])
-        ctx.update(key=source.key, type=source.type)
+        ctx.update(key=source.key, type=source.type, subtype=self.subtype(source))
+        if self.tables or self.data.get("title_case"):
+            ctx.update(self.bluebook_context(source, ctx))
         return escaped(ctx)
+
+    def subtype(self, source: Source) -> str:
+        """An entry's subtype: its ``entrysubtype`` or ``type`` field (``working-paper``),
+        else the first of the style's ``subtypes:`` rules that its fields meet."""
+        given = source.fields.get("entrysubtype") or source.fields.get("type") or ""
+        if given.strip():
+            return "-".join(given.lower().replace(".", " ").split())
+        rules = (self.data.get("subtypes") or {}).get(source.type) or {}
+        for name, rule in rules.items() if isinstance(rules, dict) else ():
+            if isinstance(rule, dict) and meets(source.fields, rule):
+                return str(name)
+        return ""
+
+    def bluebook_context(self, source: Source, ctx: dict[str, Any]) -> dict[str, Any]:
+        """What the Bluebook tables add: abbreviated institutions (T6, T10), the
+        periodical's abbreviation (T13), R. 8 title case, ordinal editions, first page."""
+        fields, tables = source.fields, self.tables
+        extra: dict[str, Any] = {}
+        conj, etal = self.word("and", "&"), int(self.word("et_al_from", 4))
+        for name in ("author", "editor", "shortauthor"):
+            people = parse_names(fields.get(name, ""))
+            if people and tables:
+                short = [abbreviate_name(p.natural, tables) if p.corporate else p.natural
+                         for p in people]
+                last = [abbreviate_name(p.family, tables) if p.corporate else p.family
+                        for p in people]
+                extra[name] = join_names(short, conj, etal)
+                extra[f"{name}_last"] = join_names(last, conj, etal)
+            extra[f"{name}_count"] = len(people)
+        for name in ("institution", "organization", "publisher", "court"):
+            if fields.get(name):
+                extra[f"{name}_abbr"] = abbreviate_name(fields[name], tables)
+        if fields.get("location"):
+            extra["location_abbr"] = tables.places.get(
+                " ".join(fields["location"].split()).lower(), fields["location"])
+        journal = fields.get("shortjournal") or fields.get("journaltitle")
+        if journal:
+            extra["journal_abbr"] = fields.get("shortjournal") or \
+                abbreviate_periodical(journal, tables)
+        small = self.data.get("title_case")
+        if isinstance(small, list):
+            language = fields.get("langid") or fields.get("language") or ""
+            for name in ("title", "shorttitle", "booktitle", "maintitle"):
+                if fields.get(name):
+                    extra[name] = title_case(fields[name], [str(w) for w in small], language)
+        if source.type == "jurisdiction" and fields.get("title"):
+            extra["title_abbr"] = abbreviate_name(extra.get("title", fields["title"]),
+                                                  replace(tables, words={
+                                                      k: v for k, v in tables.words.items()
+                                                      if k not in tables.places}))
+        if fields.get("type"):
+            extra["report_type"] = fields["type"]  # `type` is the entry type
+        if fields.get("edition"):
+            extra["edition_short"] = edition(fields["edition"])
+        if fields.get("pages"):
+            extra["first_page"] = first_page(fields["pages"])
+        return extra
+
+
+def template_names(kind: str, entry_type: str) -> tuple[str, ...]:
+    """Where a form's template may be, most specific first: ``types.report/un-doc.full``,
+    ``types.report.full``, ``types.default.full``, ``full``."""
+    base = entry_type.split("/", 1)[0]
+    names = [f"types.{entry_type}.{kind}"] if "/" in entry_type else []
+    return (*names, f"types.{base}.{kind}", f"types.default.{kind}", kind)
+
+
+def meets(fields: dict[str, str], rule: dict[str, Any]) -> bool:
+    """Whether an entry's fields meet a ``subtypes:`` rule: ``missing: [volume]``,
+    ``one_of: {journaltitle: [U.N.T.S.]}``, ``prefix: {number: [E/, A/]}``."""
+    missing = rule.get("missing") or []
+    if any(str(fields.get(name, "")).strip() for name in missing):
+        return False
+    for name, values in (rule.get("one_of") or {}).items():
+        if fields.get(name, "").strip() not in [str(v) for v in values or []]:
+            return False
+    for name, starts in (rule.get("prefix") or {}).items():
+        if not fields.get(name, "").strip().startswith(tuple(str(v) for v in starts or [])):
+            return False
+    return bool(missing or rule.get("one_of") or rule.get("prefix"))
 
 
 def iso(parts: tuple) -> str:
@@ -264,7 +375,7 @@ def style_env() -> Any:
     from drafting.sandbox import BoundedEnvironment
 
     env = BoundedEnvironment(finalize=blank_none, autoescape=False, steps=MAX_STYLE_STEPS)
-    env.filters.update(link=link, at=at)
+    env.filters.update(link=link, at=at, ordinal=ordinal_filter, thousands=thousands_filter)
     return env
 
 
@@ -287,11 +398,13 @@ def template_lines(text: str) -> dict[str, int]:
 
 
 def compile_style(name: str, path: Path | None, text: str, eager: bool = False,
-                  memo: Cache | None = None) -> Style:
-    """Parse a style file's text. Templates compile when first used (a build needs a few
-    of them), or all at once with ``eager``."""
+                  memo: Cache | None = None,
+                  tables: tuple[tuple[Path | None, str], ...] = ()) -> Style:
+    """Parse a style file's text (and its tables' texts). Templates compile when first
+    used (a build needs a few of them), or all at once with ``eager``."""
     data = memoized(memo, text.encode(), "style", lambda: parse_style(text, path))
-    style = Style(name=name, path=path, data=data, text=text)
+    style = Style(name=name, path=path, data=data, text=text, tables=parse_tables(tables),
+                  tables_text="\0".join(table for _, table in tables))
     style.sources = {k: str(data[k]) for k in ("id", "signal", "hereinafter", "parenthetical")
                      if k in data}
     for type_name, forms in (data.get("types") or {}).items():
@@ -319,23 +432,77 @@ def parse_style(text: str, path: Path | None) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=16)
-def _load_cached(path: Path | None, name: str, text: str, memo: Cache | None) -> Style:
-    return compile_style(name, path, text, memo=memo)
+def _load_cached(path: Path | None, name: str, text: str, memo: Cache | None,
+                 tables: tuple[tuple[Path | None, str], ...]) -> Style:
+    return compile_style(name, path, text, memo=memo, tables=tables)
 
 
 def load_style(name: str, root: Path, memo: Cache | None = None) -> Style:
-    """A style by file path, or by name from ``ROOT/styles/`` or the built-in styles."""
+    """A style by file path, or by name from ``ROOT/styles/`` or the built-in styles,
+    with the tables it lists (read afresh each time: they are inputs too)."""
     for candidate in (root / name, root / "styles" / f"{name}.yaml"):
         if is_input(candidate):
             confined(candidate, root, None, "style")
-            return _load_cached(candidate, name, read_text(candidate), memo)
+            text = read_text(candidate)
+            return _load_cached(candidate, name, text, memo,
+                                table_texts(candidate, text, root, memo))
     if name in BUILTIN_STYLES:
-        text = (Path(__file__).parent / "styles" / f"{name}.yaml").read_text(encoding="utf-8")
-        return _load_cached(None, name, text, memo)
+        text = (BUILTIN_FOLDER / f"{name}.yaml").read_text(encoding="utf-8")
+        return _load_cached(None, name, text, memo, table_texts(None, text, root, memo))
     raise DraftingError(
         f"unknown style '{name}'; use one of {', '.join(BUILTIN_STYLES)} "
         f"or a path to a style .yaml file"
     )
+
+
+def table_texts(path: Path | None, text: str, root: Path, memo: Cache | None
+                ) -> tuple[tuple[Path | None, str], ...]:
+    """The texts of the tables a style lists (``tables: [T6, T13]``): for each, the
+    built-in file, then the library's ``styles/tables/NAME.yaml`` (merged over it)."""
+    data = memoized(memo, text.encode(), "style", lambda: parse_style(text, path))
+    names = data.get("tables") or []
+    where = Location(path, template_lines(text).get("tables"))
+    if not isinstance(names, list):
+        raise DraftingError("'tables' must be a list of table names, like [T6, T13]", where)
+    found: list[tuple[Path | None, str]] = []
+    for name in names:
+        if not isinstance(name, str) or not TABLE_NAME.match(name):
+            raise DraftingError(f"table name {name!r} is not a name like T13; use letters, "
+                                "digits, '-' and '_'", where)
+        builtin = BUILTIN_FOLDER / "tables" / f"{name}.yaml"
+        texts = [(None, builtin.read_text(encoding="utf-8"))] if builtin.is_file() else []
+        folders = [root / "styles" / "tables"] + ([path.parent / "tables"] if path else [])
+        for folder in dict.fromkeys(folders):
+            own = folder / f"{name}.yaml"
+            if is_input(own):
+                texts.append((confined(own, root, where, "table"), read_text(own)))
+        if not texts:
+            raise DraftingError(f"the style lists table '{name}', which is neither built in "
+                                f"nor at styles/tables/{name}.yaml; add it or remove it from "
+                                "'tables'", where)
+        found.extend(texts)
+    return tuple(found)
+
+
+def parse_tables(texts: tuple[tuple[Path | None, str], ...]) -> Tables:
+    """The tables from their texts, each checked to be ``name: {Word: Abbr.}`` data."""
+    from drafting.yamldata import parse_yaml
+
+    parsed = []
+    for path, text in texts:
+        where = path or Path("built-in table")
+        data = parse_yaml(text, where, 1, "table") or {}
+        if not isinstance(data, dict) or not all(
+                isinstance(v, (dict, list)) for v in data.values()):
+            raise DraftingError("a table must map names (words, places, periodicals, omit, "
+                                "months) to 'Word: Abbr.' pairs or lists", Location(path, 1))
+        for key, value in data.items():
+            items = value.items() if isinstance(value, dict) else ((v, v) for v in value)
+            if not all(isinstance(k, str) and isinstance(v, str) for k, v in items):
+                raise DraftingError(f"'{key}' must hold text only ('Word: Abbr.'); quote "
+                                    "numbers and yes/no words", Location(path, 1))
+        parsed.append(data)
+    return build_tables(parsed)
 
 
 class Formatter:
@@ -358,6 +525,11 @@ class Formatter:
         return memoized(self.memo, text.encode(), "inline", lambda: note_refs(parse()),
                         lambda parts: [encode_inline(p) for p in parts],
                         lambda data: [decode_inline(p) for p in data])
+
+    def entry_type(self, key: str) -> str:
+        """A source's type with its subtype, as templates are looked up: ``report/un-doc``."""
+        subtype = self.source_context(key).get("subtype")
+        return f"{self.sources[key].type}/{subtype}" if subtype else self.sources[key].type
 
     def source_context(self, key: str) -> dict[str, Any]:
         if key not in self._contexts:
@@ -431,7 +603,7 @@ class Formatter:
         def render() -> str:
             ctx = dict(self.source_context(key))
             ctx.update(pin="", note="", capital=True, parenthetical="")
-            return tidy(self.style.render(FULL, self.sources[key].type, ctx))
+            return tidy(self.style.render(FULL, self.entry_type(key), ctx))
 
         inputs = [self.style.digest, self.sources[key].type, self.source_context(key)]
         text = memoized(self.memo, json.dumps(inputs, sort_keys=True).encode(), "reference",
@@ -457,7 +629,7 @@ class Formatter:
             capital=capital,
             parenthetical=item.parenthetical,
         )
-        entry_type = self.sources[item.key].type
+        entry_type = self.entry_type(item.key)
         if resolved.form == ID:
             body = self.style.render("id", entry_type, ctx)
         else:

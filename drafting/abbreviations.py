@@ -1,0 +1,208 @@
+"""Bluebook tables applied to what a citation prints: institutional names (T6, T10),
+periodicals (T13), months (T12), title capitalisation (R. 8), ordinals (R. 6.2(b)).
+
+The tables are data: YAML files in ``drafting/styles/tables/`` that a style lists under
+``tables:``; a library's ``styles/tables/NAME.yaml`` is merged over the built-in one,
+so an editor adds a journal without touching Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+WORD_SPLIT = re.compile(r"([^\w'’]+)")
+SINGLE_CAPITAL = re.compile(r"^[A-Z]\.$")
+MAX_PHRASE = 4  # the longest table key, in words ("United States of America")
+WORD_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+                 "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
+                 "twelfth": 12}
+ENGLISH = {"", "english", "american", "british", "en", "en-us", "en-gb", "usenglish",
+           "ukenglish", "canadian", "australian", "newzealand"}
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The loaded tables of a style (all keys lower-cased for matching)."""
+
+    words: dict[str, str] = field(default_factory=dict)  # T6 + T10: names
+    periodicals: dict[str, str] = field(default_factory=dict)  # T13 full names
+    periodical_words: dict[str, str] = field(default_factory=dict)  # T13 + T6 + T10
+    omit: frozenset[str] = frozenset()  # T13: words left out of periodical names
+    places: dict[str, str] = field(default_factory=dict)  # T10 alone
+    months: tuple[str, ...] = ()  # T12
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.periodicals or self.places or self.months)
+
+
+def lower_keys(mapping: Any) -> dict[str, str]:
+    """A table's ``Word: Abbr.`` pairs with the words lower-cased and spaces collapsed."""
+    if not isinstance(mapping, Mapping):
+        return {}
+    return {" ".join(str(k).split()).lower(): str(v) for k, v in mapping.items()}
+
+
+def build_tables(tables: Iterable[Mapping[str, Any]]) -> Tables:
+    """One :class:`Tables` from the parsed table files (later files win)."""
+    words: dict[str, str] = {}
+    places: dict[str, str] = {}
+    periodicals: dict[str, str] = {}
+    periodical_words: dict[str, str] = {}
+    omit: set[str] = set()
+    months: tuple[str, ...] = ()
+    for table in tables:
+        words.update(lower_keys(table.get("words")))
+        places.update(lower_keys(table.get("places")))
+        periodical_words.update(lower_keys(table.get("periodical_words")))
+        periodicals.update({periodical_key(k): v
+                            for k, v in lower_keys(table.get("periodicals")).items()})
+        omit |= {str(w).lower() for w in table.get("omit") or []}
+        if isinstance(table.get("months"), list) and len(table["months"]) == 12:
+            months = tuple(str(m) for m in table["months"])
+    return Tables(words={**places, **words}, periodicals=periodicals,
+                  periodical_words={**places, **words, **periodical_words},
+                  omit=frozenset(omit), places=places, months=months)
+
+
+def periodical_key(name: str) -> str:
+    """A periodical's name reduced for lookup: case, "&"/"and", a leading "The"."""
+    text = " ".join(name.replace("&", " and ").split()).lower()
+    return text.removeprefix("the ")
+
+
+def replace_words(text: str, table: Mapping[str, str], omit: frozenset[str] = frozenset()
+                  ) -> str:
+    """Replace the table's words and phrases (longest first), leaving out ``omit``."""
+    tokens = WORD_SPLIT.split(text)  # words at even indices, separators at odd ones
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        word = tokens[i]
+        if i % 2 or not word:
+            out.append(word)
+            i += 1
+            continue
+        for size in range(MAX_PHRASE, 0, -1):
+            end = i + 2 * (size - 1)
+            if end >= len(tokens) or any(tokens[j] != " " for j in range(i + 1, end, 2)):
+                continue
+            phrase = " ".join(tokens[i:end + 1:2]).lower()
+            if phrase in table:
+                out.append(table[phrase])
+                i = end + 1
+                break
+        else:
+            if word.lower() in omit and out:
+                out.pop()  # the space before it
+            elif word.lower() in omit and i + 1 < len(tokens):
+                i += 1  # a leading omitted word takes the space after it
+            else:
+                out.append(word)
+            i += 1
+    return "".join(out).strip()
+
+
+def close_up(text: str) -> str:
+    """Close up adjacent single capitals (R. 6.1(a)): ``L. J.`` → ``L.J.``, but not a
+    single capital with a longer abbreviation (``N.Y.U. L. Rev.``)."""
+    out: list[str] = []
+    joinable = False  # whether the last word is single capitals closed up
+    for word in text.split(" "):
+        single = SINGLE_CAPITAL.match(word) is not None
+        if single and joinable:
+            out[-1] += word
+        else:
+            out.append(word)
+            joinable = single
+    return " ".join(out)
+
+
+def abbreviate_name(name: str, tables: Tables) -> str:
+    """An institution's name with T6 and T10 words abbreviated: "International Labour
+    Organization" → "Int'l Lab. Org."."""
+    return replace_words(name, tables.words) if tables.words else name
+
+
+def abbreviate_periodical(name: str, tables: Tables) -> str:
+    """A periodical's T13 abbreviation: listed, else word by word, single capitals
+    closed up: "Comparative Labor Law & Policy Journal" → "Comp. Lab. L. & Pol'y J."."""
+    key = periodical_key(name)
+    if key in tables.periodicals:
+        return tables.periodicals[key]
+    if not tables.periodical_words:
+        return name
+    text = name.strip()
+    if text.lower().startswith("the "):
+        text = text[4:]
+    return close_up(replace_words(text, tables.periodical_words, tables.omit))
+
+
+def title_case(title: str, small_words: Iterable[str], language: str = "") -> str:
+    """R. 8(a): capitalise every word of a title except articles, conjunctions and short
+    prepositions (``small_words``) that neither begin the title nor follow a colon.
+    Only words written all in lower case are raised, and only capitalised small words
+    lowered, so acronyms and names like "iPhone" are kept; a title in another language
+    is left as written."""
+    if language.strip().lower() not in ENGLISH:
+        return title
+    small = {w.lower() for w in small_words}
+    words = title.split(" ")
+    out = []
+    start = True
+    for word in words:
+        out.append(case_word(word, small, start))
+        if word:
+            start = word.endswith((":", "—", "?", "!")) or word in ("—", "–", "-")
+    return " ".join(out)
+
+
+def case_word(word: str, small: set[str], start: bool) -> str:
+    """One word of a title in R. 8 capitalisation (hyphenated parts each)."""
+    match = re.match(r"^([^\w]*)(.*?)([^\w]*)$", word)
+    lead, core, tail = match.groups() if match else ("", word, "")
+    if not core or any(c.isdigit() for c in core) or "." in core or "/" in core:
+        return word
+    parts = core.split("-")
+    is_small = core.lower() in small or (core + tail[:1]).lower() in small
+    if not start and is_small and (core.islower() or core.istitle()):
+        return lead + core.lower() + tail
+    raised = [p[:1].upper() + p[1:] if p.islower() else p for p in parts]
+    return lead + "-".join(raised) + tail
+
+
+def ordinal(number: int) -> str:
+    """R. 6.2(b): 1st, 2d, 3d, 4th, 11th, 21st, 22d, 23d."""
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}" + {1: "st", 2: "d", 3: "d"}.get(number % 10, "th")
+
+
+def edition(text: str) -> str:
+    """An ``edition`` field as the Bluebook prints it before "ed.": ``2`` → ``2d``,
+    ``Fifth (revised)`` → ``5th rev.``; a first edition prints nothing (R. 15.4)."""
+    out = []
+    for word in text.replace("(", " ").replace(")", " ").split():
+        low = word.lower().rstrip(".,")
+        number = re.fullmatch(r"(\d+)(?:st|nd|rd|th|d)?", low)
+        if low in WORD_ORDINALS or number:
+            out.append(ordinal(WORD_ORDINALS.get(low) or int(number[1])))
+        elif low in ("revised", "rev"):
+            out.append("rev.")
+        elif low not in ("edition", "ed", "edn"):
+            out.append(word)
+    return "" if out == ["1st"] else " ".join(out)
+
+
+def first_page(pages: str) -> str:
+    """The first page of a ``pages`` range (``199--240`` → ``199``), with a comma in
+    numbers of five or more digits (R. 6.2(a): ``12,345``)."""
+    first = re.split(r"\s*(?:-+|–|—)\s*", pages.strip(), maxsplit=1)[0]
+    return thousands(first)
+
+
+def thousands(number: str) -> str:
+    """``12345`` → ``12,345`` (R. 6.2(a)); other text as it is."""
+    return f"{int(number):,}" if number.isdigit() and len(number) >= 5 else number
