@@ -92,7 +92,14 @@ class Shown:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def show_fact(root: Path, fact_id: str, style_name: str = "house") -> Shown:
+def library_style(root: Path) -> str:
+    """The library's own style (``check: style:`` in drafting.yaml; house if unset)."""
+    from drafting.config import load_config
+
+    return load_config(root).style
+
+
+def show_fact(root: Path, fact_id: str, style_name: str | None = None) -> Shown:
     """A fact with its citations formatted as footnotes 1..N (as if it opened a brief)."""
     from drafting.library import load_library
 
@@ -107,7 +114,7 @@ def show_fact(root: Path, fact_id: str, style_name: str = "house") -> Shown:
             for item in citation.items:
                 if item.key not in library.sources:
                     raise DraftingError(f"unknown source key '@{item.key}'", citation.where)
-    style = load_style(style_name, root)
+    style = load_style(style_name or library_style(root), root)
     types = {k: s.type for k, s in library.sources.items()}
     formatter = Formatter(style, library.sources)
     formatted = [formatter.note(n) for n in resolve(notes, types, no_supra=style.no_supra)]
@@ -204,13 +211,13 @@ def source_rows(root: Path) -> list[SourceRow]:
             for key, s in sorted(lib.sources.items())]
 
 
-def show_source(root: Path, key: str, style_name: str = "house") -> dict[str, Any]:
+def show_source(root: Path, key: str, style_name: str | None = None) -> dict[str, Any]:
     """A source's fields, its forms in the style, and who cites it."""
     lib = open_library(root)
     if key not in lib.sources:
         raise DraftingError(f"unknown source key '{key}'{suggest(key, lib.sources)}")
     source = lib.sources[key]
-    style = load_style(style_name, root)
+    style = load_style(style_name or library_style(root), root)
     other = "__another__"
     sources = {**lib.sources, other: source}
     types = {k: s.type for k, s in sources.items()}

@@ -66,7 +66,8 @@ def cli() -> None:
                 type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Where to write the .docx (default: build/NAME.docx in the library).")
-@click.option("--style", help="Citation style: 'house', 'ibid', or a style .yaml file.")
+@click.option("--style", help="Citation style: 'bluebook', 'house', 'ibid', or a style "
+              ".yaml file (default: the brief's style:, else house).")
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside the .docx (LibreOffice).")
 @click.option("--no-cache", is_flag=True,
               help="Parse everything again (ignore .drafting-cache/).")
@@ -168,7 +169,8 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
 
 # ------------------------------------------------------------------ output helpers
 
-STYLE = click.option("--style", default="house", show_default=True, help="Citation style.")
+STYLE = click.option("--style", default=None,
+                     help="Citation style (default: drafting.yaml's check: style:, else house).")
 FORMAT = click.option("--format", "output_format", type=click.Choice(["table", "json"]),
                       default="table", show_default=True,
                       help="Aligned table for people, or JSON for scripts.")
@@ -254,12 +256,15 @@ def styled(parts: list) -> str:
 
 @cli.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
-def init(folder: Path) -> None:
-    """Start a new library in FOLDER: templates, a style, sources.bib, an example fact
-    and brief that build and check clean."""
+@click.option("--style", "style_name", default="bluebook", show_default=True,
+              type=click.Choice(["bluebook", "house", "ibid"]),
+              help="The citation style of the new library's briefs.")
+def init(folder: Path, style_name: str) -> None:
+    """Start a new library in FOLDER: templates, sources.bib, an example fact and brief
+    that build and check clean, citing in the Bluebook style unless --style says."""
     from drafting.upkeep import init_library
 
-    written = init_library(folder)
+    written = init_library(folder, style=style_name)
     click.echo(f"created {display_path(folder)} ({len(written)} files); next:")
     click.echo(f"  cd {display_path(folder)} && drafting check && "
                "drafting build briefs/example.md")

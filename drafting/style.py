@@ -490,17 +490,22 @@ def parse_tables(texts: tuple[tuple[Path | None, str], ...]) -> Tables:
 
     parsed = []
     for path, text in texts:
-        where = path or Path("built-in table")
-        data = parse_yaml(text, where, 1, "table") or {}
-        if not isinstance(data, dict) or not all(
-                isinstance(v, (dict, list)) for v in data.values()):
-            raise DraftingError("a table must map names (words, places, periodicals, omit, "
-                                "months) to 'Word: Abbr.' pairs or lists", Location(path, 1))
+        data = parse_yaml(text, path or Path("built-in table"), 1, "table") or {}
+        if not isinstance(data, dict):
+            raise DraftingError("a table must map names (words, places, periodicals, "
+                                "periodical_words, omit, months) to 'Word: Abbr.' pairs or "
+                                "lists", Location(path, 1))
+        lines = template_lines(text)
         for key, value in data.items():
-            items = value.items() if isinstance(value, dict) else ((v, v) for v in value)
-            if not all(isinstance(k, str) and isinstance(v, str) for k, v in items):
-                raise DraftingError(f"'{key}' must hold text only ('Word: Abbr.'); quote "
-                                    "numbers and yes/no words", Location(path, 1))
+            value = {} if value is None else value
+            items = value.items() if isinstance(value, dict) else \
+                ((v, v) for v in value) if isinstance(value, list) else None
+            if items is None or not all(isinstance(k, str) and isinstance(v, str)
+                                        for k, v in items):
+                raise DraftingError(f"'{key}' must hold text only ('Word: Abbr.' pairs or a "
+                                    "list); quote numbers and yes/no/on/off words",
+                                    Location(path, lines.get(str(key), 1)))
+            data[key] = value
         parsed.append(data)
     return build_tables(parsed)
 

@@ -477,9 +477,15 @@ def canonical_bib(current: Bib, sort_entries: bool) -> str:
 
 # ------------------------------------------------------------------ init
 
-def init_library(folder: Path, today: dt.date | None = None) -> list[Path]:
-    """A new working library in ``folder`` (which must be new or empty)."""
+def init_library(folder: Path, today: dt.date | None = None,
+                 style: str = "bluebook") -> list[Path]:
+    """A new working library in ``folder`` (which must be new or empty), citing in
+    ``style`` (a built-in style's name)."""
+    from drafting.style import BUILTIN_STYLES
+
     today = today or dt.date.today()
+    if style not in BUILTIN_STYLES:
+        raise DraftingError(f"unknown style '{style}'; use one of {', '.join(BUILTIN_STYLES)}")
     if folder.exists() and any(folder.iterdir()):
         raise DraftingError("the folder is not empty; choose a new folder",
                             Location(folder))
@@ -491,9 +497,10 @@ def init_library(folder: Path, today: dt.date | None = None) -> list[Path]:
                 continue
             target = folder / item.relative_to(source)
             target.parent.mkdir(parents=True, exist_ok=True)
-            if item.suffix == ".md":  # dates of the example fact and brief: today
+            if item.suffix in (".md", ".yaml") and item.parent.name != "tables":
+                # the example's dates are today's; the brief and check use the style
                 text = item.read_text(encoding="utf-8").replace("TODAY", today.isoformat())
-                target.write_text(text, encoding="utf-8")
+                target.write_text(text.replace("STYLE", style), encoding="utf-8")
             else:
                 shutil.copyfile(item, target)
             written.append(target)

@@ -51,8 +51,21 @@ def test_init_makes_a_library_that_checks_and_builds(tmp_path: Path, monkeypatch
     built = run("build", "briefs/example.md")
     assert built.exit_code == 0, built.output
     notes = read_footnotes(tmp_path / "new" / "build" / "example.docx")[1]
-    assert notes[0].text.startswith("Human Rights Watch, [Dispatch on Kazakhstan")
+    # a new library cites in the Bluebook style (R. 15.1(c): "Hum. Rts. Watch", once)
+    assert notes[0].text == ("Hum. Rts. Watch, [Dispatch on Kazakhstan Before the ILO "
+                             "Committee on the Application of Standards] (June 2016).")
     assert run("init", tmp_path / "new").exit_code == 1  # not empty: refused
+
+
+def test_init_offers_the_other_styles(tmp_path: Path, monkeypatch) -> None:
+    assert run("init", tmp_path / "h", "--style", "house").exit_code == 0
+    assert "style: house" in (tmp_path / "h" / "briefs" / "example.md").read_text()
+    monkeypatch.chdir(tmp_path / "h")
+    assert run("check").output.strip() == "no problems"
+    assert run("build", "briefs/example.md").exit_code == 0
+    notes = read_footnotes(tmp_path / "h" / "build" / "example.docx")[1]
+    assert notes[0].text.startswith("Human Rights Watch, [Dispatch on Kazakhstan")
+    assert run("init", tmp_path / "x", "--style", "nope").exit_code == 2
 
 
 def test_skeleton_templates_match_the_shipped_ones() -> None:

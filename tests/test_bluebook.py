@@ -1,0 +1,286 @@
+"""The bluebook style: full citations, short forms, Id. and supra for every kind of source.
+
+Expected strings follow the Bluebook's own examples (21st ed.), in the typeface of
+court documents (Bluepages: titles and case names italic, marked *like this* here);
+non-breaking spaces are shown as "~". tests/data/bluebook.bib holds the sources.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from drafting.build import build
+from drafting.errors import DraftingError
+from drafting.library import load_sources
+from drafting.model import Citation, CiteItem, Note
+from drafting.resolve import resolve
+from drafting.style import Formatter, load_style
+from drafting.word import read_footnotes
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = load_sources(ROOT / "tests" / "data" / "bluebook.bib")
+TYPES = {key: source.type for key, source in SOURCES.items()}
+
+
+def render(*items: CiteItem, style: str = "bluebook", root: Path = ROOT) -> list[str]:
+    """The footnotes citing ``items`` one per note, italics as *...*, NBSP as ~."""
+    chosen = load_style(style, root)
+    formatter = Formatter(chosen, SOURCES)
+    notes = [Note((Citation((item,)),)) for item in items]
+    out = []
+    for resolved in resolve(notes, TYPES, no_supra=chosen.no_supra):
+        parts = formatter.note(resolved)
+        out.append("".join(f"*{p.text}*" if getattr(p, "italic", False) else p.text
+                           for p in parts).replace("\u00a0", "~"))
+    return out
+
+
+def forms(key: str, pin: str, later: str) -> list[str]:
+    """Full (at ``pin``), then after another source the short form (at ``later``), then
+    Id. at the same pinpoint and Id. at another."""
+    other = "rhode-1989" if key != "rhode-1989" else "brown"
+    notes = render(CiteItem(key, pin=pin), CiteItem(other), CiteItem(key, pin=later),
+                   CiteItem(key, pin=later), CiteItem(key, pin="1"))
+    return [notes[0], notes[2], notes[3], notes[4]]
+
+
+CASES = [
+    # R. 16.4: consecutively paginated journal, volume, first page, pinpoint; T13
+    ("compa-vogt-2001", "205", "210", [
+        "Lance Compa & Jeffrey S. Vogt, *Labor Rights in the Generalized System of "
+        "Preferences: A 20-Year Review*, 22 Comp. Lab. L. & Pol’y J. 199, 205 (2001).",
+        "Compa & Vogt, *supra* note 1, at 210."]),
+    # R. 15.1: a book
+    ("rhode-1989", "56", "60", [
+        "Deborah L. Rhode, *Justice and Gender* 56 (1989).", "Rhode, *supra* note 1, at 60."]),
+    # R. 15.1, 15.4: two authors, a later edition ("3d ed.", R. 6.2(b)), a section pinpoint
+    ("wright-miller", "§ 1006", "§ 1008", [
+        "Charles Alan Wright & Arthur R. Miller, *Federal Practice and Procedure* §~1006 "
+        "(3d ed. 2002).", "Wright & Miller, *supra* note 1, §~1008."]),
+    # R. 15.1(c): an institution as author (T6), "Fifth (revised)" edition
+    ("ilo-digest", "¶ 66", "¶ 70", [
+        "Int’l Lab. Off., *Freedom of Association: Digest of Decisions and Principles of the "
+        "Freedom of Association Committee of the Governing Body of the ILO* ¶~66 "
+        "(5th rev. ed. 2006).", "Int’l Lab. Off., *supra* note 1, ¶~70."]),
+    # R. 15.2: the editor in the parenthetical
+    ("dickens", "49", "50", [
+        "Charles Dickens, *Bleak House* 49 (Norman Page ed., 1971).",
+        "Dickens, *supra* note 1, at 50."]),
+    # R. 15.5.1: a chapter in an edited book: first page, pinpoint
+    ("deaux-major", "89", "95", [
+        "Kay Deaux & Brenda Major, *A Social-Psychological Model of Gender*, *in* "
+        "*Theoretical Perspectives on Sexual Difference* 89, 89 (Deborah L. Rhode ed., 1990).",
+        "Deaux & Major, *supra* note 1, at 95."]),
+    # R. 16.6: a newspaper in print: full date, "at" page (T12 months, T13 "N.Y. Times")
+    ("rosenthal", "", "", [
+        "Andrew Rosenthal, *White House Tutors Kremlin in How a Presidential Campaign Should "
+        "Be Run*, N.Y. Times, Aug. 3, 1992, at A1.", "Rosenthal, *supra* note 1."]),
+    # R. 16.6, 18.2.2: an online periodical: (date), URL; leading "The" dropped (T13)
+    ("sorbello", "", "", [
+        "Paolo Sorbello, *Mass Brawl at Kazakh Oil Field Unveils Labor Dissatisfaction*, "
+        "Diplomat (July 2, 2019), https://thediplomat.com/2019/07/mass-brawl/.",
+        "Sorbello, *supra* note 1."]),
+    # R. 15, 18.2.1: an organisation's report, abbreviated (T6), URL without "available at"
+    ("hrw-2016", "25", "30", [
+        "Hum. Rts. Watch, *“We Are Not the Enemy”: Violations of Workers’ Rights in "
+        "Kazakhstan* 25 (Nov. 2016), https://www.hrw.org/report/2016/11/23/we-are-not-enemy.",
+        "Hum. Rts. Watch, *supra* note 1, at 30."]),
+    # R. 17.2.3: a working paper
+    ("wp", "12", "14", [
+        "Hannah Smith, *Trade and Labor Standards* 12 (Harvard Pub. Law Working Paper "
+        "No. 12-34, 2012).", "Smith, *supra* note 1, at 14."]),
+    # R. 21.7: a U.N. document with its symbol; R. 8 title case; T6 "Comm. on Econ."
+    ("cescr", "¶ 32", "¶ 33", [
+        "Comm. on Econ., Soc. & Cultural Rts., *Concluding Observations on the Second "
+        "Periodic Report of Kazakhstan*, ¶~32, U.N. Doc. E/C.12/KAZ/CO/2 (Mar. 29, 2019).",
+        "Comm. on Econ., Soc. & Cultural Rts., *supra* note 1, ¶~33."]),
+    # R. 21.8: an ILO committee report, the institution as author
+    ("ilo-cas", "198", "200", [
+        "Int’l Lab. Org., *Report of the ILO Committee on the Application of Standards, "
+        "Kazakhstan* 198 (2019), https://www.ilo.org/cas.pdf.",
+        "Int’l Lab. Org., *supra* note 1, at 200."]),
+    # R. 13.3: a congressional hearing ("116th Cong."), which may take supra (R. 4.2(a))
+    ("hearing", "25", "30", [
+        "*Generalized System of Preferences: Hearing Before the Subcomm. on Trade of the H. "
+        "Comm. on Ways and Means*, 116th Cong. 25 (2019).",
+        "*Generalized System of Preferences: Hearing Before the Subcomm. on Trade of the H. "
+        "Comm. on Ways and Means*, *supra* note 1, at 30."]),
+    # R. 18.2.2: a web page whose author is the site: named once
+    ("hrw-attack", "", "", [
+        "Hum. Rts. Watch, *Kazakhstan: Attack on Trade Union Leaders* (Nov. 12, 2018), "
+        "https://www.hrw.org/news/2018/11/12/kazakhstan-attack.",
+        "Hum. Rts. Watch, *supra* note 1."]),
+    # R. 18.2.2: author, title, site (date), URL
+    ("grishin", "", "", [
+        "Andrei Grishin, *A Country Under a Paragraph*, Fergana News Agency (July 15, 2019), "
+        "https://fergana.agency/articles/108990/.", "Grishin, *supra* note 1."]),
+    # R. 10: a Supreme Court case (no court in the parenthetical); R. 10.9 short form
+    ("brown", "495", "496", [
+        "*Brown v. Bd. of Educ.*, 347 U.S. 483, 495 (1954).", "*Brown*, 347 U.S. at 496."]),
+    # R. 10: a district court case in F. Supp. 2d; T6 "Corp."
+    ("sdny", "1300", "1310", [
+        "*Doe v. Unocal Corp.*, 110 F. Supp. 2d 1294, 1300 (C.D. Cal. 2000).",
+        "*Unocal*, 110 F. Supp. 2d at 1310."]),
+    # R. 12.3: a code section with its name and year; R. 12.10 short form
+    ("usc", "§ 2462(d)", "§ 2462(c)", [
+        "Generalized System of Preferences, 19 U.S.C.~§~2462(d) (2018).",
+        "19 U.S.C.~§~2462(c)."]),
+    # R. 12.4: a public law in the Statutes at Large
+    ("trade-act", "§ 502", "§ 503", [
+        "Trade Act of 1974, Pub. L. No. 93-618, §~502, 88 Stat. 1978 (1975).",
+        "Trade Act of 1974, §~503."]),
+    # R. 20.5: a foreign statute, the jurisdiction abbreviated (T10)
+    ("kaz-tu", "art. 5", "art. 6", [
+        "Law on Trade Unions, No. 211-V, art. 5 (June 27, 2014) (Kaz.).",
+        "Law on Trade Unions, art. 6."]),
+    # R. 14.2: the Code of Federal Regulations
+    ("cfr", "§ 1910.1200", "§ 1910.1201", [
+        "29 C.F.R.~§~1910.1200 (2023).", "29 C.F.R.~§~1910.1201."]),
+    # R. 14.2, 6.2(a): the Federal Register with its full date, 12,345; short form "at"
+    ("fedreg", "32380", "32390", [
+        "Occupational Exposure to COVID-19, 86 Fed. Reg. 32,376, 32,380 (June 21, 2021) "
+        "(to be codified at 29 C.F.R. pt. 1910).", "86 Fed. Reg. at 32,390."]),
+    # R. 21.4: a treaty (an ILO convention) in U.N.T.S., the article after the name
+    ("c087", "art. 3", "art. 4", [
+        "Freedom of Association and Protection of the Right to Organise Convention, art. 3, "
+        "July 9, 1948, 68 U.N.T.S. 17.", "ILO Convention No. 87, art. 4."]),
+    # R. 17.2.5: an unpublished interview
+    ("interview", "", "", [
+        "Telephone Interview with Michael Hoffman, Senior Engineer, Beams Co. (Jan. 3, 2010).",
+        "Hoffman Interview, *supra* note 1."]),
+]
+
+
+@pytest.mark.parametrize(("key", "pin", "later", "expected"), CASES,
+                         ids=[case[0] for case in CASES])
+def test_full_short_and_id_forms(key: str, pin: str, later: str, expected: list[str]) -> None:
+    full, short, same, other = forms(key, pin, later)
+    assert full == expected[0]
+    assert short == expected[1]
+    # R. 4.1: the same pinpoint again is "Id." alone; another page is "Id. at 1"
+    assert same == "*Id.*"
+    assert other == "*Id.* at 1."
+
+
+def test_hereinafter_and_its_short_form() -> None:
+    """R. 4.2(b): [hereinafter Name] after the full citation; later "Name, supra note 1"."""
+    source = SOURCES["hrw-2016"]
+    SOURCES["hrw-short"] = type(source)("hrw-short", source.type,
+                                        {**source.fields, "shorthand": "HRW Report"})
+    TYPES["hrw-short"] = "report"
+    try:
+        notes = render(CiteItem("hrw-short", pin="25"), CiteItem("rhode-1989"),
+                       CiteItem("hrw-short", pin="30"))
+    finally:
+        del SOURCES["hrw-short"], TYPES["hrw-short"]
+    assert notes[0].endswith("we-are-not-enemy [*hereinafter* HRW Report].")
+    assert notes[2] == "HRW Report, *supra* note 1, at 30."
+
+
+def test_signals_and_string_cites() -> None:
+    """R. 1.2: italic signals, "See, e.g.," with the comma roman; R. 1.4 semicolons."""
+    chosen = load_style("bluebook", ROOT)
+    formatter = Formatter(chosen, SOURCES)
+    note = Note((Citation((CiteItem("brown", signal="see, e.g.", pin="495"),
+                           CiteItem("rhode-1989", signal="see also"))),))
+    parts = formatter.note(resolve([note], TYPES)[0])
+    text = "".join(f"*{p.text}*" if p.italic else p.text for p in parts)
+    assert text == ("*See, e.g.*, *Brown v. Bd. of Educ.*, 347 U.S. 483, 495 (1954); "
+                    "*see also* Deborah L. Rhode, *Justice and Gender* (1989).")
+
+
+def test_other_styles_are_unchanged_by_the_tables() -> None:
+    """The tables belong to the bluebook style: house and ibid print names as written."""
+    assert render(CiteItem("ilo-cas"), style="house")[0].startswith(
+        "Report of the ILO Committee on the Application of Standards, Kazakhstan (2019)")
+    assert render(CiteItem("hrw-attack"), style="ibid")[0].startswith("Human Rights Watch, ")
+
+
+def library_with_style(tmp_path: Path) -> Path:
+    root = tmp_path / "lib"
+    (root / "styles" / "tables").mkdir(parents=True)
+    return root
+
+
+def test_a_library_adds_a_journal_in_its_own_t13(tmp_path: Path) -> None:
+    root = library_with_style(tmp_path)
+    assert "22 Comp. Lab. L. & Pol’y J. 199" in render(CiteItem("compa-vogt-2001"), root=root)[0]
+    (root / "styles" / "tables" / "T13.yaml").write_text(
+        "periodicals:\n  Comparative Labor Law & Policy Journal: CLLPJ\n", encoding="utf-8")
+    assert "22 CLLPJ 199" in render(CiteItem("compa-vogt-2001"), root=root)[0]
+    # the built-in entries are still there
+    assert "Int’l Lab. Org." in render(CiteItem("ilo-cas"), root=root)[0]
+
+
+def test_a_shortjournal_field_wins(tmp_path: Path) -> None:
+    source = SOURCES["compa-vogt-2001"]
+    SOURCES["cv"] = type(source)("cv", "article", {**source.fields, "shortjournal": "Comp. LJ"})
+    TYPES["cv"] = "article"
+    try:
+        assert "22 Comp. LJ 199" in render(CiteItem("cv"))[0]
+    finally:
+        del SOURCES["cv"], TYPES["cv"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("periodicals: [a, b]\nomit: {x: 1}\n", "must hold text only"),
+    ("- just\n- a list\n", "a table must map names"),
+    ("words: 5\n", "must hold text only"),
+    ("omit: [yes, no]\n", "must hold text only"),
+    ("periodicals: {A: B\n", "table"),
+])
+def test_a_bad_library_table_is_a_located_error(tmp_path: Path, text: str,
+                                                message: str) -> None:
+    root = library_with_style(tmp_path)
+    table = root / "styles" / "tables" / "T13.yaml"
+    table.write_text(text, encoding="utf-8")
+    with pytest.raises(DraftingError, match=message) as caught:
+        load_style("bluebook", root)
+    assert "T13.yaml" in str(caught.value.where)
+
+
+def test_a_style_listing_a_missing_table_is_an_error(tmp_path: Path) -> None:
+    root = library_with_style(tmp_path)
+    (root / "styles" / "mine.yaml").write_text(
+        "tables: [T99]\ntypes:\n  default:\n    full: '{{ title }}'\n", encoding="utf-8")
+    with pytest.raises(DraftingError, match=r"mine.yaml:1: the style lists table 'T99'"):
+        load_style("mine", root)
+    (root / "styles" / "mine.yaml").write_text(
+        "tables: [../T6]\ntypes:\n  default:\n    full: '{{ title }}'\n", encoding="utf-8")
+    with pytest.raises(DraftingError, match="is not a name like T13"):
+        load_style("mine", root)
+
+
+def test_editing_a_table_changes_the_next_cached_build(make_library, tmp_path: Path) -> None:
+    """A cached build never serves yesterday's abbreviation: the tables are inputs."""
+    make_library.fact("x", "A claim. [@ilo-cas-2019, 5]")
+    brief = make_library.brief('{{ fact("x") }}', front=(
+        "template: pre-hearing-brief\nstyle: bluebook\ntitle: T\ndocket: X\n"
+        "filing_date: 2020-01-17\npetitioner: {name: U}\n"))
+    out = tmp_path / "a.docx"
+    build(brief, out)
+    assert read_footnotes(out)[1][0].text.startswith("Int’l Lab. Org., ")
+    tables = make_library.root / "styles" / "tables"
+    tables.mkdir(parents=True)
+    (tables / "T6.yaml").write_text("words:\n  Organization: Organisation\n", encoding="utf-8")
+    build(brief, out)
+    assert read_footnotes(out)[1][0].text.startswith("Int’l Lab. Organisation, ")
+
+
+def test_the_example_library_builds_in_bluebook(tmp_path: Path) -> None:
+    library = tmp_path / "example"
+    for name in ("briefs", "snippets", "templates", "sources"):
+        shutil.copytree(ROOT / name, library / name)
+    for name in ("sources.bib", "drafting.yaml"):
+        shutil.copy(ROOT / name, library / name)
+    out = tmp_path / "bb.docx"
+    build(library / "briefs" / "kazakhstan-2020.md", out, style="bluebook")
+    notes = [n.text for n in read_footnotes(out)[1]]
+    assert notes[2] == "Id." and notes[9] == "Id."
+    assert notes[4].startswith("CESCR, Concluding Observations on the Second Periodic Report "
+                               "of Kazakhstan, ¶¶\u00a027-28, 32-33, U.N. Doc. E/C.12/KAZ/CO/2 "
+                               "(Mar. 29, 2019)")
+    assert not any("available at" in n for n in notes)
