@@ -15,7 +15,7 @@ from typing import Any
 
 WORD_SPLIT = re.compile(r"([^\w'’]+)")
 SINGLE_CAPITAL = re.compile(r"^[A-Z]\.$")
-MAX_PHRASE = 4  # the longest table key, in words ("United States of America")
+MAX_PHRASE = 8  # the longest table key looked for, in words
 WORD_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
                  "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
                  "twelfth": 12}
@@ -77,6 +77,7 @@ def replace_words(text: str, table: Mapping[str, str], omit: frozenset[str] = fr
                   ) -> str:
     """Replace the table's words and phrases (longest first), leaving out ``omit``."""
     tokens = WORD_SPLIT.split(text)  # words at even indices, separators at odd ones
+    most = longest(table)
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -85,7 +86,7 @@ def replace_words(text: str, table: Mapping[str, str], omit: frozenset[str] = fr
             out.append(word)
             i += 1
             continue
-        for size in range(MAX_PHRASE, 0, -1):
+        for size in range(most, 0, -1):
             end = i + 2 * (size - 1)
             if end >= len(tokens) or any(tokens[j] != " " for j in range(i + 1, end, 2)):
                 continue
@@ -103,6 +104,11 @@ def replace_words(text: str, table: Mapping[str, str], omit: frozenset[str] = fr
                 out.append(word)
             i += 1
     return "".join(out).strip()
+
+
+def longest(table: Mapping[str, str]) -> int:
+    """The number of words in the table's longest key (at most :data:`MAX_PHRASE`)."""
+    return min(MAX_PHRASE, max((key.count(" ") + 1 for key in table), default=1))
 
 
 def close_up(text: str) -> str:

@@ -666,6 +666,6 @@ def tidy(text: str) -> str:
     """Collapse the spaces and stray commas that optional template parts leave behind."""
     text = re.sub(r"[ \t\n]+", " ", text)
     text = re.sub(r" +([,.;)])", r"\1", text)
-    text = re.sub(r"\( +", "(", text)
+    text = re.sub(r"\(\s*,?\s*", "(", text)
     text = re.sub(r",+", ",", text)
     return text.strip()

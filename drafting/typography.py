@@ -23,7 +23,7 @@ from drafting.model import Block, Inline, Note, NoteMark, Span
 NBSP = "\u00a0"
 SECTION_SPACE = re.compile(r"([§¶]+)[ \t]+(?=\S)")
 BEFORE_SECTION = re.compile(r"(?<=\.)[ \t]+(?=§)")
-ELLIPSIS = re.compile(r"(?P<lead>[ \t\u00a0]?)(?P<dots>…|\.(?:[ \t\u00a0]?\.){2,3})")
+ELLIPSIS = re.compile(r"(?P<lead>[ \t\u00a0]?)(?P<dots>\.(?:[ \t\u00a0]?\.){2,})")
 NUMBER_RANGE = re.compile(r"(?<=\d)-{2,3}(?=\d)")
 DASHES = re.compile(r"(?<![-/_])-{2,3}(?![-/_])")
 OPENS_AFTER = " \t\n\u00a0([{“‘—–-/"
@@ -50,19 +50,17 @@ class Typography:
 
 
 def ellipsis(match: re.Match[str]) -> str:
-    """``...`` → ``. . .`` (four dots: the sentence's stop, then the ellipsis)."""
-    dots = match["dots"]
-    count = 3 if dots == "…" else dots.count(".")
-    lead = match["lead"]
-    text = match.string
+    """``...`` → ``. . .``; four dots or more: the sentence's stop, then the ellipsis."""
+    count = min(match["dots"].count("."), 4)
+    lead, text = match["lead"], match.string
     before = text[match.start() - 1] if match.start() > 0 else " "
-    if count == 4 and not lead:
-        return "." + NBSP + NBSP.join("...")  # "word. . . ." ends a sentence
-    if not lead and before not in OPENS_AFTER:
-        lead = " "
     after = text[match.end()] if match.end() < len(text) else ""
     tail = " " if after.isalnum() else ""
-    return (lead if lead != NBSP else " ") + NBSP.join("." * count) + tail
+    if count == 4 and not lead:
+        return "." + NBSP + NBSP.join("...") + tail  # "word. . . ." ends a sentence
+    if lead == NBSP or (not lead and before not in OPENS_AFTER):
+        lead = " "
+    return lead + NBSP.join("." * count) + tail
 
 
 def typeset(text: str, rules: Typography) -> str:
@@ -71,8 +69,8 @@ def typeset(text: str, rules: Typography) -> str:
         return text
     if rules.nbsp and ("§" in text or "¶" in text):
         text = BEFORE_SECTION.sub(NBSP, SECTION_SPACE.sub(lambda m: m[1] + NBSP, text))
-    if rules.ellipsis and ("..." in text or "…" in text or ". ." in text):
-        text = ELLIPSIS.sub(ellipsis, text)
+    if rules.ellipsis and ("…" in text or re.search(r"\.[ \t\u00a0]?\.", text)):
+        text = ELLIPSIS.sub(ellipsis, text.replace("…", "..."))
     if rules.dashes and "--" in text:
         text = DASHES.sub("—", NUMBER_RANGE.sub("–", text))
     return text

@@ -280,3 +280,15 @@ def test_names_follow_bibtex_rules(field: str, natural: str, inverted: str, last
     unescape = {"author": natural, "author_sorted": inverted, "author_last": last}
     for name, want in unescape.items():
         assert ctx[name].replace("\\&", "&") == want, name
+
+
+def test_a_site_that_is_its_own_author_is_named_once() -> None:
+    """A web page by Human Rights Watch on Human Rights Watch's site: one name, in
+    every style."""
+    page = Source("p", "online", {"author": "{Human Rights Watch}", "title": "Kazakhstan",
+                                  "organization": "Human Rights Watch", "date": "2018-11-12"})
+    for style in ("house", "ibid", "bluebook"):
+        formatter = Formatter(load_style(style, Path(".")), {"p": page})
+        parts = formatter.note(resolve([cite(CiteItem("p"))], {"p": "online"})[0])
+        text = "".join(p.text for p in parts)
+        assert text.count("Human Rights Watch") + text.count("Hum. Rts. Watch") == 1, text
