@@ -67,10 +67,10 @@ def typeset(text: str, rules: Typography) -> str:
     """One run of text with the style's typography."""
     if not text or LOOKS_LIKE_ADDRESS.match(text.strip()):
         return text
-    if rules.nbsp and ("§" in text or "¶" in text):
-        text = BEFORE_SECTION.sub(NBSP, SECTION_SPACE.sub(lambda m: m[1] + NBSP, text))
     if rules.ellipsis and ("…" in text or re.search(r"\.[ \t\u00a0]?\.", text)):
         text = ELLIPSIS.sub(ellipsis, text.replace("…", "..."))
+    if rules.nbsp and ("§" in text or "¶" in text):
+        text = BEFORE_SECTION.sub(NBSP, SECTION_SPACE.sub(lambda m: m[1] + NBSP, text))
     if rules.dashes and "--" in text:
         text = DASHES.sub("—", NUMBER_RANGE.sub("–", text))
     return text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drafting.abbreviations import (
@@ -62,6 +62,7 @@ def test_smart_quotes(text: str, expected: str) -> None:
 TEXT = st.text(alphabet=st.sampled_from(list("ab19 .-§¶…'\"\u00a0/:")), max_size=40)
 
 
+@settings(max_examples=500)
 @given(TEXT)
 def test_typesetting_is_idempotent_and_keeps_the_words(text: str) -> None:
     """Typesetting twice changes nothing more, and only spaces, dots and dashes change:
@@ -129,8 +130,8 @@ def test_first_page_and_thousands() -> None:
 TABLES = build_tables([
     {"words": {"International": "Int'l", "Law": "L."}, "places": {"New York": "N.Y."}},
     {"periodicals": {"Yale Law Journal": "Yale L.J."},
-     "periodical_words": {"New York University": "N.Y.U.", "Journal": "J.", "Law": "L.", "Review": "Rev.",
-                          "University": "U.", "and": "&"},
+     "periodical_words": {"New York University": "N.Y.U.", "Journal": "J.", "Law": "L.",
+                          "Review": "Rev.", "University": "U.", "and": "&"},
      "omit": ["of", "the"]},
 ])
 
