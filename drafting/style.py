@@ -428,7 +428,37 @@ def parse_style(text: str, path: Path | None) -> dict[str, Any]:
         raise DraftingError(
             "a style needs a 'types' mapping with templates per entry type", Location(path, 1)
         )
+    problem = subtype_rules_problem(data.get("subtypes"))
+    if problem:
+        raise DraftingError(f"'subtypes' {problem} (like 'article: {{newspaper: {{missing: "
+                            "[volume]}}}}' in the built-in bluebook style)",
+                            Location(path, template_lines(text).get("subtypes")))
     return data
+
+
+RULE_KINDS = {"missing": list, "one_of": dict, "prefix": dict}
+
+
+def subtype_rules_problem(rules: Any) -> str:
+    """What is wrong with a style's ``subtypes:`` rules, or ``""``."""
+    if rules is None:
+        return ""
+    if not isinstance(rules, dict):
+        return "must be a mapping of entry types"
+    for entry_type, named in rules.items():
+        if not isinstance(named, dict):
+            return f"of '{entry_type}' must map subtype names to rules"
+        for name, rule in named.items():
+            if not isinstance(rule, dict) or not rule or set(rule) - set(RULE_KINDS):
+                return f"'{entry_type}/{name}' must be a rule with missing, one_of or prefix"
+            for kind, value in rule.items():
+                if not isinstance(value, RULE_KINDS[kind]):
+                    return f"'{entry_type}/{name}': {kind} has the wrong shape"
+                lists = [value] if kind == "missing" else list(value.values())
+                if not all(isinstance(v, list) and all(isinstance(x, str) for x in v)
+                           for v in lists):
+                    return f"'{entry_type}/{name}': {kind} must list text values"
+    return ""
 
 
 @lru_cache(maxsize=16)

@@ -284,3 +284,14 @@ def test_the_example_library_builds_in_bluebook(tmp_path: Path) -> None:
                                "of Kazakhstan, ¶¶\u00a027-28, 32-33, U.N. Doc. E/C.12/KAZ/CO/2 "
                                "(Mar. 29, 2019)")
     assert not any("available at" in n for n in notes)
+
+
+@pytest.mark.parametrize("rules", ["[a]", "{article: [x]}", "{article: {news: {missing: volume}}}",
+                                   "{article: {news: {one_of: {journaltitle: U.N.T.S.}}}}",
+                                   "{article: {news: {bogus: [x]}}}"])
+def test_bad_subtype_rules_are_a_located_error(tmp_path: Path, rules: str) -> None:
+    root = library_with_style(tmp_path)
+    (root / "styles" / "mine.yaml").write_text(
+        f"types:\n  default:\n    full: '{{{{ title }}}}'\nsubtypes: {rules}\n", encoding="utf-8")
+    with pytest.raises(DraftingError, match=r"mine.yaml:4: 'subtypes' "):
+        load_style("mine", root)
