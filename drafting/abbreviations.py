@@ -33,6 +33,8 @@ class Tables:
     omit: frozenset[str] = frozenset()  # T13: words left out of periodical names
     places: dict[str, str] = field(default_factory=dict)  # T10 alone
     months: tuple[str, ...] = ()  # T12
+    longest_words: int = 1  # the most words in a key of `words` / `periodical_words`
+    longest_periodical_words: int = 1
 
     def __bool__(self) -> bool:
         return bool(self.words or self.periodicals or self.places or self.months)
@@ -62,9 +64,11 @@ def build_tables(tables: Iterable[Mapping[str, Any]]) -> Tables:
         omit |= {str(w).lower() for w in table.get("omit") or []}
         if isinstance(table.get("months"), list) and len(table["months"]) == 12:
             months = tuple(str(m) for m in table["months"])
-    return Tables(words={**places, **words}, periodicals=periodicals,
-                  periodical_words={**places, **words, **periodical_words},
-                  omit=frozenset(omit), places=places, months=months)
+    names = {**places, **words}
+    periodical = {**places, **words, **periodical_words}
+    return Tables(words=names, periodicals=periodicals, periodical_words=periodical,
+                  omit=frozenset(omit), places=places, months=months,
+                  longest_words=longest(names), longest_periodical_words=longest(periodical))
 
 
 def periodical_key(name: str) -> str:
@@ -73,11 +77,12 @@ def periodical_key(name: str) -> str:
     return text.removeprefix("the ")
 
 
-def replace_words(text: str, table: Mapping[str, str], omit: frozenset[str] = frozenset()
-                  ) -> str:
-    """Replace the table's words and phrases (longest first), leaving out ``omit``."""
+def replace_words(text: str, table: Mapping[str, str], omit: frozenset[str] = frozenset(),
+                  most: int = 0) -> str:
+    """Replace the table's words and phrases (longest first, at most ``most`` words),
+    leaving out ``omit``."""
     tokens = WORD_SPLIT.split(text)  # words at even indices, separators at odd ones
-    most = longest(table)
+    most = most or longest(table)
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -129,7 +134,8 @@ def close_up(text: str) -> str:
 def abbreviate_name(name: str, tables: Tables) -> str:
     """An institution's name with T6 and T10 words abbreviated: "International Labour
     Organization" → "Int'l Lab. Org."."""
-    return replace_words(name, tables.words) if tables.words else name
+    return replace_words(name, tables.words, most=tables.longest_words) if tables.words \
+        else name
 
 
 def abbreviate_periodical(name: str, tables: Tables) -> str:
@@ -143,19 +149,25 @@ def abbreviate_periodical(name: str, tables: Tables) -> str:
     text = name.strip()
     if text.lower().startswith("the "):
         text = text[4:]
-    return close_up(replace_words(text, tables.periodical_words, tables.omit))
+    return close_up(replace_words(text, tables.periodical_words, tables.omit,
+                                  tables.longest_periodical_words))
 
 
-def title_case(title: str, small_words: Iterable[str], language: str = "") -> str:
+def title_case(title: str, small_words: Iterable[str], language: str = "",
+               foreign_words: Iterable[str] = ()) -> str:
     """R. 8(a): capitalise every word of a title except articles, conjunctions and short
     prepositions (``small_words``) that neither begin the title nor follow a colon.
     Only words written all in lower case are raised, and only capitalised small words
-    lowered, so acronyms and names like "iPhone" are kept; a title in another language
-    is left as written."""
+    lowered, so acronyms, names like "iPhone" and a label like "Exhibit A" are kept. A
+    title in another language is left as written: one whose ``language`` is not English,
+    or, without one, one with two or more of ``foreign_words`` ("de", "la") in it."""
     if language.strip().lower() not in ENGLISH:
         return title
-    small = {w.lower() for w in small_words}
     words = title.split(" ")
+    foreign = {w.lower() for w in foreign_words}
+    if not language and foreign and sum(w.lower() in foreign for w in words) >= 2:
+        return title
+    small = {w.lower() for w in small_words}
     out = []
     start = True
     for word in words:
@@ -165,18 +177,36 @@ def title_case(title: str, small_words: Iterable[str], language: str = "") -> st
     return " ".join(out)
 
 
+def split_punctuation(word: str) -> tuple[str, str, str]:
+    """``“(word),”`` → ``“(``, ``word``, ``),”`` (a linear scan, never a backtracking
+    regex: a title may be long)."""
+    start = 0
+    while start < len(word) and not word[start].isalnum():
+        start += 1
+    end = len(word)
+    while end > start and not word[end - 1].isalnum():
+        end -= 1
+    return word[:start], word[start:end], word[end:]
+
+
 def case_word(word: str, small: set[str], start: bool) -> str:
-    """One word of a title in R. 8 capitalisation (hyphenated parts each)."""
-    match = re.match(r"^([^\w]*)(.*?)([^\w]*)$", word)
-    lead, core, tail = match.groups() if match else ("", word, "")
+    """One word of a title in R. 8 capitalisation. In a hyphenated compound the first
+    part is treated as a word and the others keep small words in lower case
+    ("Right-to-Work")."""
+    lead, core, tail = split_punctuation(word)
     if not core or any(c.isdigit() for c in core) or "." in core or "/" in core:
         return word
-    parts = core.split("-")
     is_small = core.lower() in small or (core + tail[:1]).lower() in small
-    if not start and is_small and (core.islower() or core.istitle()):
+    if not start and is_small and (core.islower() or (core.istitle() and len(core) > 1)):
         return lead + core.lower() + tail
-    raised = [p[:1].upper() + p[1:] if p.islower() else p for p in parts]
-    return lead + "-".join(raised) + tail
+    first, *rest = core.split("-")
+    parts = [raise_first(first)] + [p if p.lower() in small else raise_first(p) for p in rest]
+    return lead + "-".join(parts) + tail
+
+
+def raise_first(part: str) -> str:
+    """A part written all in lower case, with a capital first letter."""
+    return part[:1].upper() + part[1:] if part.islower() else part
 
 
 def ordinal(number: int) -> str:

@@ -279,7 +279,10 @@ def decode_field(name: str, value: str) -> str:
     from pylatexenc.latex2text import LatexNodes2Text
 
     protected = re.sub(r"(?<!\\)%", r"\\%", value).replace("``", "“").replace("''", "”")
-    return " ".join(LatexNodes2Text().latex_to_text(protected).split())
+    try:
+        return " ".join(LatexNodes2Text().latex_to_text(protected).split())
+    except Exception:  # noqa: BLE001 - LaTeX pylatexenc cannot read: kept as written
+        return value
 
 
 @dataclass(frozen=True)
@@ -353,4 +356,4 @@ def parse_names(value: str) -> list[Name]:
 
         names.append(Name(text(parts.first), text(parts.last), von=text(parts.von),
                           jr=text(parts.jr)))
-    return [name for name in names if name.natural.strip()]
+    return [name for name in names if name.natural.strip().strip("{}")]

@@ -120,11 +120,13 @@ DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 
 
 def normal_pin(pin: str) -> str:
-    """A pinpoint reduced to what it says: ``¶ 27–28`` and ``¶27-28`` are the same."""
+    """A pinpoint reduced to what it says: ``¶ 27–28``, ``¶27-28`` and ``¶ 27--28`` are
+    the same; ``§ 158(a)`` and ``§ 158(A)`` are not."""
     import unicodedata
 
     text = DASHES.sub("-", unicodedata.normalize("NFKC", pin))
-    return re.sub(r"\s+", "", text).casefold()
+    text = re.sub(r"-+", "-", text)  # "5--6" is "5–6"
+    return re.sub(r"\s+", "", text)  # case counts: § 158(a) is not § 158(A)
 
 
 def same_pin(pin: str, previous: str) -> bool:

@@ -32,7 +32,7 @@ from drafting.cache import Cache, jinja, memoized, template_from
 from drafting.cache import digest as cache_digest
 from drafting.errors import DraftingError, Location
 from drafting.inputs import confined, is_input
-from drafting.library import parse_names, read_text
+from drafting.library import parse_names, read_text, suggest
 from drafting.limits import (
     EXPRESSION_ERRORS,
     MAX_BRACKET_DEPTH,
@@ -48,7 +48,7 @@ MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#^~|&!])")
 MD_SPECIAL_ESCAPED = re.compile(r"\\([\\`*_\[\]<>#^~|&!])")
 AUTOLINK_OK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*$")
 SENTENCE_END = re.compile(r"(^|[.?!:][\"'”’)]*)\s*$")
-PIN_NEEDS_AT = re.compile(r"^(\d|[ivxlcdm]+\b)", re.I)
+PIN_NEEDS_AT = re.compile(r"^(\d|[ivxlcdm]+\b(?!\.))", re.I)  # "at 5", "at xii"; not "cl. 3"
 BUILTIN_STYLES = ("house", "ibid", "bluebook")
 BUILTIN_FOLDER = Path(__file__).parent / "styles"
 TABLE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -78,8 +78,16 @@ def blank_none(value: Any) -> Any:
 
 
 def escaped(values: dict[str, Any]) -> dict[str, Any]:
-    """Escape every string value, so templates can only add markup, never values."""
-    return {k: md_escape(v) if isinstance(v, str) else v for k, v in values.items()}
+    """Escape every string value, so templates can only add markup, never values; the
+    spaces :func:`tidy` would take out of a value (" ." in "The .NET Way", "( Draft )")
+    are kept apart from the template's own."""
+    return {k: kept_spaces(md_escape(v)) if isinstance(v, str) else v
+            for k, v in values.items()}
+
+
+def kept_spaces(value: str) -> str:
+    """A value's spaces before ``,.;)`` and after ``(`` marked as its own."""
+    return TIDY_SPACES.sub(KEPT_SPACE, value) if TIDY_SPACES.search(value) else value
 
 
 def link(url: Any) -> str:
@@ -106,7 +114,10 @@ def thousands_filter(value: Any) -> str:
 
 
 def join_names(names: list[str], conjunction: str, etal_from: int) -> str:
-    """``A``, ``A & B``, ``A, B & C``, or ``A et al.`` from ``etal_from`` names on."""
+    """``A``, ``A & B``, ``A, B & C``, or ``A et al.`` from ``etal_from`` names on (or
+    when the list ends in BibTeX's ``and others``)."""
+    if names and names[-1] == "others":
+        return f"{names[0]} et al." if len(names) > 1 else names[0]
     if len(names) >= etal_from > 0:
         return f"{names[0]} et al."
     if len(names) <= 2:
@@ -312,7 +323,8 @@ class Style:
             language = fields.get("langid") or fields.get("language") or ""
             for name in ("title", "shorttitle", "booktitle", "maintitle"):
                 if fields.get(name):
-                    extra[name] = title_case(fields[name], [str(w) for w in small], language)
+                    extra[name] = title_case(fields[name], small, language,
+                                             self.data.get("title_case_foreign") or ())
         if source.type == "jurisdiction" and fields.get("title"):
             extra["title_abbr"] = abbreviate_name(extra.get("title", fields["title"]),
                                                   replace(tables, words={
@@ -363,9 +375,9 @@ def year_month(fields: dict[str, str]) -> str:
     names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     if year and month in names:
         return f"{year}-{names.index(month) + 1:02d}"
-    if year and month.isdigit():
+    if year and month.isdigit() and 1 <= int(month) <= 12:
         return f"{year}-{int(month):02d}"
-    return year
+    return year  # no month, or one that is not a month: the year alone
 
 
 @lru_cache(maxsize=1)
@@ -428,15 +440,52 @@ def parse_style(text: str, path: Path | None) -> dict[str, Any]:
         raise DraftingError(
             "a style needs a 'types' mapping with templates per entry type", Location(path, 1)
         )
+    lines = template_lines(text)
+    for key, problem in value_problems(data):
+        raise DraftingError(f"'{key}' {problem}", Location(path, lines.get(key, 1)))
     problem = subtype_rules_problem(data.get("subtypes"))
     if problem:
         raise DraftingError(f"'subtypes' {problem} (like 'article: {{newspaper: {{missing: "
-                            "[volume]}}}}' in the built-in bluebook style)",
-                            Location(path, template_lines(text).get("subtypes")))
+                            "[volume]}}}' in the built-in bluebook style)",
+                            Location(path, lines.get("subtypes")))
     return data
 
 
 RULE_KINDS = {"missing": list, "one_of": dict, "prefix": dict}
+#: The plain settings of a style and the kind of value each must have.
+SETTINGS: dict[str, tuple[type, str]] = {
+    "and": (str, "must be text, like '&'"),
+    "separator": (str, "must be text, like '; '"),
+    "end": (str, "must be text, like '.'"),
+    "et_al_from": (int, "must be a whole number, like 3"),
+    "no_supra": (list, "must list entry types, like [legislation, jurisdiction]"),
+    "signals": (dict, "must map signals to their words, like 'see, e.g.': 'see, e.g.'"),
+    "months": (list, "must list twelve month names"),
+    "title_case": (list, "must list the words kept in lower case, like [a, an, the]"),
+    "title_case_foreign": (list, "must list words of other languages, like [de, la]"),
+    "tables": (list, "must list table names, like [T6, T13]"),
+    "typography": (dict, "must map rules to true or false, like {ellipsis: false}"),
+}
+
+
+def value_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The plain settings of a style whose values have the wrong kind."""
+    problems = []
+    for key, (kind, problem) in SETTINGS.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        wrong = not isinstance(value, kind) or isinstance(value, bool) and kind is int
+        if isinstance(value, list):
+            wrong = wrong or not all(isinstance(v, str) for v in value)
+        if isinstance(value, dict):
+            wrong = wrong or not all(isinstance(k, str) and isinstance(v, (str, bool))
+                                     for k, v in value.items())
+        if key == "months" and isinstance(value, list) and len(value) != 12:
+            wrong = True
+        if wrong:
+            problems.append((key, problem))
+    return problems
 
 
 def subtype_rules_problem(rules: Any) -> str:
@@ -505,13 +554,21 @@ def table_texts(path: Path | None, text: str, root: Path, memo: Cache | None
         for folder in dict.fromkeys(folders):
             own = folder / f"{name}.yaml"
             if is_input(own):
-                texts.append((confined(own, root, where, "table"), read_text(own)))
+                texts.append((confined(own, root, Location(own), "table"), read_text(own)))
         if not texts:
             raise DraftingError(f"the style lists table '{name}', which is neither built in "
                                 f"nor at styles/tables/{name}.yaml; add it or remove it from "
                                 "'tables'", where)
         found.extend(texts)
     return tuple(found)
+
+
+TABLE_KEYS: dict[str, type] = {"words": dict, "places": dict, "periodicals": dict,
+                               "periodical_words": dict, "omit": list, "months": list}
+TABLE_SHAPES = {"words": "'Word: Abbr.' pairs", "places": "'Place: Abbr.' pairs",
+                "periodicals": "'Full Name: Abbr.' pairs",
+                "periodical_words": "'Word: Abbr.' pairs", "omit": "a list of words",
+                "months": "a list of twelve month names"}
 
 
 def parse_tables(texts: tuple[tuple[Path | None, str], ...]) -> Tables:
@@ -528,13 +585,19 @@ def parse_tables(texts: tuple[tuple[Path | None, str], ...]) -> Tables:
         lines = template_lines(text)
         for key, value in data.items():
             value = {} if value is None else value
+            where = Location(path, lines.get(str(key), 1))
+            if key not in TABLE_KEYS:
+                raise DraftingError(f"unknown table part '{key}'{suggest(str(key), TABLE_KEYS)};"
+                                    f" a table has {', '.join(TABLE_KEYS)}", where)
+            if not isinstance(value, TABLE_KEYS[key]) or (
+                    key == "months" and len(value) != 12):
+                raise DraftingError(f"'{key}' must be {TABLE_SHAPES[key]}", where)
             items = value.items() if isinstance(value, dict) else \
                 ((v, v) for v in value) if isinstance(value, list) else None
             if items is None or not all(isinstance(k, str) and isinstance(v, str)
                                         for k, v in items):
                 raise DraftingError(f"'{key}' must hold text only ('Word: Abbr.' pairs or a "
-                                    "list); quote numbers and yes/no/on/off words",
-                                    Location(path, lines.get(str(key), 1)))
+                                    "list); quote numbers and yes/no/on/off words", where)
             data[key] = value
         parsed.append(data)
     return build_tables(parsed)
@@ -692,10 +755,14 @@ def note_refs(parts: list[Inline]) -> list[Inline]:
     return out
 
 
+KEPT_SPACE = "\ue021"  # a value's own space, which tidy() must not remove
+TIDY_SPACES = re.compile(r" (?=[,.;)])|(?<=\() ")
+
+
 def tidy(text: str) -> str:
     """Collapse the spaces and stray commas that optional template parts leave behind."""
     text = re.sub(r"[ \t\n]+", " ", text)
     text = re.sub(r" +([,.;)])", r"\1", text)
     text = re.sub(r"\(\s*,?\s*", "(", text)
     text = re.sub(r",+", ",", text)
-    return text.strip()
+    return text.strip().replace(KEPT_SPACE, " ")

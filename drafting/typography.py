@@ -28,6 +28,9 @@ NUMBER_RANGE = re.compile(r"(?<=\d)-{2,3}(?=\d)")
 DASHES = re.compile(r"(?<![-/_])-{2,3}(?![-/_])")
 OPENS_AFTER = " \t\n\u00a0([{“‘—–-/"
 LOOKS_LIKE_ADDRESS = re.compile(r"^\S*(://|@|\\|www\.)\S*$")
+ADDRESS_HINT = re.compile(r"://|@|www\.")
+ADDRESS = re.compile(r"[^\s<>()\[\]“”\"']*(?:://|@|www\.)[^\s<>()\[\]“”\"']*")
+HIDDEN = "\ue020"  # a private-use character around the number of a hidden address
 
 
 @dataclass(frozen=True)
@@ -64,9 +67,25 @@ def ellipsis(match: re.Match[str]) -> str:
 
 
 def typeset(text: str, rules: Typography) -> str:
-    """One run of text with the style's typography."""
-    if not text or LOOKS_LIKE_ADDRESS.match(text.strip()):
+    """One run of text with the style's typography; addresses in it (URLs, e-mail) are
+    kept exactly as written."""
+    if not text:
         return text
+    addresses: list[str] = []
+    if ADDRESS_HINT.search(text):
+        def hide(match: re.Match[str]) -> str:
+            addresses.append(match[0])
+            return f"{HIDDEN}{len(addresses) - 1}{HIDDEN}"
+
+        text = ADDRESS.sub(hide, text.replace(HIDDEN, ""))
+    text = typeset_words(text, rules)
+    if addresses:
+        text = re.sub(f"{HIDDEN}(\\d+){HIDDEN}", lambda m: addresses[int(m[1])], text)
+    return text
+
+
+def typeset_words(text: str, rules: Typography) -> str:
+    """Text with no addresses in it, typeset."""
     if rules.ellipsis and ("…" in text or re.search(r"\.[ \t\u00a0]?\.", text)):
         text = ELLIPSIS.sub(ellipsis, text.replace("…", "..."))
     if rules.nbsp and ("§" in text or "¶" in text):

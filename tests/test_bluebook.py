@@ -131,7 +131,7 @@ CASES = [
     # R. 12.4: a public law in the Statutes at Large
     ("trade-act", "§ 502", "§ 503", [
         "Trade Act of 1974, Pub. L. No. 93-618, §~502, 88 Stat. 1978 (1975).",
-        "Trade Act of 1974, §~503."]),
+        "Trade Act of 1974 §~503."]),
     # R. 20.5: a foreign statute, the jurisdiction abbreviated (T10)
     ("kaz-tu", "art. 5", "art. 6", [
         "Law on Trade Unions, No. 211-V, art. 5 (June 27, 2014) (Kaz.).",
@@ -226,9 +226,13 @@ def test_a_shortjournal_field_wins(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("periodicals: [a, b]\nomit: {x: 1}\n", "must hold text only"),
+    ("periodicals: [a, b]\n", "'periodicals' must be 'Full Name: Abbr.' pairs"),
+    ("omit: {x: y}\n", "'omit' must be a list of words"),
+    ("months: [a, b]\n", "'months' must be a list of twelve month names"),
+    ("periodical: {A: B}\n", "unknown table part 'periodical'; did you mean 'periodicals'"),
+    ("periodicals: {A: 5}\n", "must hold text only"),
     ("- just\n- a list\n", "a table must map names"),
-    ("words: 5\n", "must hold text only"),
+    ("words: 5\n", "'words' must be 'Word: Abbr.' pairs"),
     ("omit: [yes, no]\n", "must hold text only"),
     ("periodicals: {A: B\n", "table"),
 ])
@@ -295,3 +299,92 @@ def test_bad_subtype_rules_are_a_located_error(tmp_path: Path, rules: str) -> No
         f"types:\n  default:\n    full: '{{{{ title }}}}'\nsubtypes: {rules}\n", encoding="utf-8")
     with pytest.raises(DraftingError, match=r"mine.yaml:4: 'subtypes' "):
         load_style("mine", root)
+
+
+def bib_render(tmp_path: Path, bib: str, *items: tuple[str, str]) -> list[str]:
+    """Footnotes citing ``(key, pin)`` one per note, from the sources in ``bib``."""
+    (tmp_path / "s.bib").write_text(bib, encoding="utf-8")
+    sources = load_sources(tmp_path / "s.bib")
+    chosen = load_style("bluebook", tmp_path)
+    formatter = Formatter(chosen, sources)
+    notes = [Note((Citation((CiteItem(k, pin=p),)),)) for k, p in items]
+    types = {k: s.type for k, s in sources.items()}
+    return ["".join(f"*{x.text}*" if getattr(x, "italic", False) else x.text
+                    for x in formatter.note(r)).replace("\u00a0", "~")
+            for r in resolve(notes, types, no_supra=chosen.no_supra)]
+
+
+@pytest.mark.parametrize(("entry", "pins", "expected"), [
+    # an address inside running text is kept as written (no em dash, no ellipsis)
+    ("@online{a, title={Reports}, author={{Union}}, date={2020}, "
+     "note={x}, url={https://x.org/a--b...c}}", [("a", "")],
+     ["Union, *Reports* (2020), https://x.org/a--b...c."]),
+    # R. 8 keeps small words of a hyphenated compound, a label "A", other languages
+    ("@book{a, author={Smith, John}, title={Right-to-Work Laws and Exhibit A}, date={2001}}",
+     [("a", "")], ["John Smith, *Right-to-Work Laws and Exhibit A* (2001)."]),
+    ("@book{a, author={Smith, John}, title={Código de Trabajo de la República}, date={2001}}",
+     [("a", "")], ["John Smith, *Código de Trabajo de la República* (2001)."]),
+    # "and others" is "et al." (R. 15.1(a))
+    ("@book{a, author={Smith, John and others}, title={T}, date={2001}}", [("a", "5")],
+     ["John Smith et al., *T* 5 (2001)."]),
+    # subsections differ in case: (a) is not (A), so the pinpoint is printed again
+    ("@legislation{u, title={NLRA}, volume={29}, journaltitle={U.S.C.}, date={2018}}",
+     [("u", "§ 158(a)(3)"), ("u", "§ 158(A)(3)")],
+     ["NLRA, 29 U.S.C.~§~158(a)(3) (2018).", "*Id.* §~158(A)(3)."]),
+    # "5--6" is the same pinpoint as "5-6"
+    ("@book{a, author={Smith, John}, title={T}, date={2001}}", [("a", "5--6"), ("a", "5-6")],
+     ["John Smith, *T* 5–6 (2001).", "*Id.*"]),
+    # R. 12.10: a session law's page pinpoint: "88 Stat. at 2070"; no date: no "()"
+    ("@legislation{s, title={Trade Act of 1974}, number={93-618}, volume={88}, "
+     "journaltitle={Stat.}, pages={1978}}\n@book{b, author={Doe, Jane}, title={B}, date={1}}",
+     [("s", "2066"), ("b", ""), ("s", "2070")],
+     ["Trade Act of 1974, Pub. L. No. 93-618, 88 Stat. 1978, 2066.", ...,
+      "88 Stat. at 2070."]),
+    # a statute cited as a whole is named in its short form
+    ("@legislation{u, title={National Labor Relations Act}, volume={29}, journaltitle={U.S.C.},"
+     " date={2018}}\n@book{b, author={Doe, Jane}, title={B}, date={1}}",
+     [("u", ""), ("b", ""), ("u", "")], [..., ..., "National Labor Relations Act."]),
+    # "cl. 3" and "l. 12" are not roman page numbers: no "at"
+    ("@book{a, author={Smith, John}, title={T}, date={2001}}", [("a", "1"), ("a", "cl. 3")],
+     [..., "*Id.* cl. 3."]),
+    # a title's own spacing is not tidied away
+    ("@book{a, author={Smith, John}, title={The .NET Way ( Draft )}, date={2001}}",
+     [("a", "")], ["John Smith, *The .NET Way ( Draft )* (2001)."]),
+    # T6 "Relations"
+    ("@report{r, title={Annual Report}, institution={National Labor Relations Board}, "
+     "number={12}, date={2020}}", [("r", "5")],
+     ["Nat’l Lab. Rels. Bd., *Annual Report*, at 5, No. 12 (2020)."]),
+    # a month that is not one prints the year alone
+    ("@article{n, author={Doe, Jane}, title={Strike}, journaltitle={New York Times}, "
+     "year={2020}, month={13}, pages={A1}}", [("n", "")],
+     ["Jane Doe, *Strike*, N.Y. Times, 2020, at A1."]),
+])
+def test_attack_findings(tmp_path: Path, entry: str, pins: list, expected: list) -> None:
+    got = bib_render(tmp_path, entry, *pins)
+    for text, want in zip(got, expected, strict=True):
+        if want is not ...:
+            assert text == want
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("et_al_from: x", "'et_al_from' must be a whole number"),
+    ("no_supra: 5", "'no_supra' must list entry types"),
+    ("separator: 5", "'separator' must be text"),
+    ("end: 5", "'end' must be text"),
+    ("signals: [see]", "'signals' must map signals"),
+    ("signals: {see: [5]}", "'signals' must map signals"),
+    ("months: [Jan]", "'months' must list twelve month names"),
+])
+def test_style_settings_of_the_wrong_kind_are_located_errors(tmp_path: Path, setting: str,
+                                                              message: str) -> None:
+    root = library_with_style(tmp_path)
+    (root / "styles" / "mine.yaml").write_text(
+        f"types:\n  default:\n    full: '{{{{ title }}}}'\n{setting}\n", encoding="utf-8")
+    with pytest.raises(DraftingError, match=rf"mine.yaml:4: {message}"):
+        load_style("mine", root)
+
+
+def test_latex_pylatexenc_cannot_read_is_kept_as_written(tmp_path: Path) -> None:
+    got = bib_render(tmp_path, "@book{a, author={{Union \\href{x}}}, title={See \\href{x}}, "
+                     "date={2001}}", ("a", ""))
+    assert "href" in got[0]

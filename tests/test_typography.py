@@ -37,6 +37,8 @@ N = "\u00a0"
     ("a logo -- if any", "a logo — if any"),  # an em dash
     ("a logo---if any", "a logo—if any"),
     ("https://x.org/---ed_norm/a--b", "https://x.org/---ed_norm/a--b"),  # an address
+    ("See https://x.org/r--2019/s...final.pdf -- or jane--doe@union.org.",
+     "See https://x.org/r--2019/s...final.pdf — or jane--doe@union.org."),  # in text too
     ("plain text", "plain text"),
 ])
 def test_typeset(text: str, expected: str) -> None:
@@ -59,7 +61,7 @@ def test_smart_quotes(text: str, expected: str) -> None:
     assert smart_quotes(text) == expected
 
 
-TEXT = st.text(alphabet=st.sampled_from(list("ab19 .-§¶…'\"\u00a0/:")), max_size=40)
+TEXT = st.text(alphabet=st.sampled_from(list("ab19 .-§¶…'\"\u00a0/:@")), max_size=40)
 
 
 @settings(max_examples=500)
