@@ -388,3 +388,36 @@ def test_latex_pylatexenc_cannot_read_is_kept_as_written(tmp_path: Path) -> None
     got = bib_render(tmp_path, "@book{a, author={{Union \\href{x}}}, title={See \\href{x}}, "
                      "date={2001}}", ("a", ""))
     assert "href" in got[0]
+
+
+README_ROWS = [
+    ("Book (R. 15)", "rhode-1989", "56"), ("Book, edition (R. 15.4)", "wright-miller", "§ 1006"),
+    ("Book, editor (R. 15.2)", "dickens", ""), ("Chapter (R. 15.5.1)", "deaux-major", "90"),
+    ("Journal article (R. 16.4)", "compa-vogt-2001", "205"),
+    ("Newspaper (R. 16.6)", "rosenthal", ""), ("Online news (R. 16.6)", "sorbello", ""),
+    ("Report (R. 15.1(c))", "hrw-2016", "25"), ("Working paper (R. 17.2.3)", "wp", ""),
+    ("Web page (R. 18.2.2)", "hrw-attack", ""), ("Case (R. 10)", "brown", "495"),
+    ("Case, district court", "sdny", "1300"), ("Statute (R. 12)", "usc", "§ 2462(d)"),
+    ("Public law (R. 12.4)", "trade-act", "§ 502"),
+    ("Foreign statute (R. 20)", "kaz-tu", "art. 5"), ("Regulation (R. 14)", "cfr", "§ 1910.1200"),
+    ("Federal Register (R. 14.2)", "fedreg", "32380"), ("Hearing (R. 13.3)", "hearing", ""),
+    ("Treaty (R. 21.4)", "c087", "art. 3"), ("U.N. document (R. 21.7)", "cescr", "¶ 32"),
+    ("ILO report (R. 21)", "ilo-cas", "198"), ("Interview (R. 17.2.5)", "interview", ""),
+]
+
+
+def test_the_readme_table_is_what_the_styles_print() -> None:
+    """README's table of house / bluebook / ibid, one row per entry type, is current."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for label, key, pin in README_ROWS:
+        cells = []
+        for style in ("house", "bluebook", "ibid"):
+            chosen = load_style(style, ROOT)
+            resolved = resolve([Note((Citation((CiteItem(key, pin=pin),)),))], TYPES,
+                               no_supra=chosen.no_supra)[0]
+            text = ""
+            for part in Formatter(chosen, SOURCES).note(resolved):
+                piece = part.text.replace("\u00a0", " ").replace("|", "\\|")
+                text += f"*{piece}*" if part.italic and piece.strip() else piece
+            cells.append(text.replace("**", ""))
+        assert f"| {label}: `{key}` | " + " | ".join(cells) + " |" in readme, key
