@@ -1,4 +1,5 @@
-"""Write Word documents: the only module that knows Word XML.
+"""Write Word documents (with `wordml` and `wordread`, the only modules that know
+Word XML).
 
 A template (.docx with docxtpl/Jinja2 fields) is rendered with the brief's front
 matter; the paragraph holding ``{{ body }}`` is replaced by the brief's blocks; every
@@ -32,7 +33,6 @@ from drafting.cache import (
     typed_key,
 )
 from drafting.errors import DraftingError, Location
-from drafting.inputs import read_bytes
 from drafting.limits import LimitError
 from drafting.model import (
     Block,
@@ -47,20 +47,24 @@ from drafting.model import (
 from drafting.resolve import heading_number
 from drafting.seal import seal, unseal
 from drafting.store import default_mode
+from drafting.wordml import (
+    DOCUMENT,
+    FOOTNOTES_CT,
+    R_NS,
+    SPECIAL_NOTES,
+    W_NS,
+    Package,
+    read_docx,
+    w,
+)
 
 # docxtpl (and with it python-docx) is imported only to render a template that is not
 # in the cache yet; everything else here is zipfile and lxml, so builds start fast.
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 BODY_MARKER = "DRAFTING-BODY-PLACEHOLDER"
 AUTHORITIES_MARKER = "DRAFTING-AUTHORITIES-PLACEHOLDER"
 #: Values every template may use besides the brief's front matter.
 PLACEHOLDERS = {"body": BODY_MARKER, "authorities": AUTHORITIES_MARKER}
-SPECIAL_NOTES = {"separator", "continuationSeparator", "continuationNotice"}
-MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 #: Word style names tried, in order, for each kind of block.
 BLOCK_STYLES = {
     "para": ("Body Text", "Normal"),
@@ -84,9 +88,12 @@ MONTHS = (
 )
 
 
-def w(tag: str) -> str:
-    """Clark name of a ``w:`` tag or attribute."""
-    return f"{{{W_NS}}}{tag}"
+def read_template(path: Path) -> bytes:
+    """A template's bytes, checked to be a sound .docx (see :func:`read_docx`)."""
+    if not path.is_file():
+        raise DraftingError("template not found; check the 'template' name in the front "
+                            "matter and the templates/ folder", Location(path))
+    return read_docx(path, "template")
 
 
 def longdate(value: Any) -> str:
@@ -105,123 +112,6 @@ def template_environment() -> Any:
     env = BoundedEnvironment(autoescape=True, undefined=StrictUndefined)
     env.filters["longdate"] = longdate
     return env
-
-
-def read_template(path: Path) -> bytes:
-    """A template's bytes, refused when missing, not a .docx zip, too large or a zip
-    bomb. Everything after works on these bytes, so what was checked is what is used."""
-    where = Location(path)
-    if not path.is_file():
-        raise DraftingError(
-            "template not found; check the 'template' name in the front matter "
-            "and the templates/ folder",
-            where,
-        )
-    data = read_bytes(path, MAX_TEMPLATE_BYTES, where, too_large="remove large images from it")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise DraftingError(
-            "template is not a Word .docx file (not a zip archive); save it from Word as .docx",
-            where,
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-            names = set(archive.namelist())
-            bad = archive.testzip() if total <= MAX_UNZIPPED_BYTES else None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
-        raise DraftingError(
-            f"template is a damaged .docx ({err}); save it again from Word", where
-        ) from None
-    if total > MAX_UNZIPPED_BYTES:
-        raise DraftingError(
-            "template expands to more than 100 MB; it is not a normal Word file", where
-        )
-    if bad is not None or "word/document.xml" not in names:
-        raise DraftingError(
-            "template is a damaged .docx (no readable word/document.xml); save it again from Word",
-            where,
-        )
-    return data
-
-
-PR_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-RT_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-DOCUMENT = "word/document.xml"
-
-
-class Package:
-    """A .docx as its parts (zip members); the XML parts we change are parsed once."""
-
-    def __init__(self, data: bytes, where: Location | None = None) -> None:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            self.names = archive.namelist()
-            self.data = {name: archive.read(name) for name in self.names}
-        self.trees: dict[str, Any] = {}
-        self.where = where
-
-    def tree(self, name: str) -> Any:
-        """The parsed root of an XML part (a located error when it is not sound XML)."""
-        if name not in self.trees:
-            try:
-                self.trees[name] = etree.fromstring(self.data[name])
-            except etree.XMLSyntaxError as err:
-                raise DraftingError(f"the template's {name} is damaged XML ({err}); save it "
-                                    "again from Word", self.where) from None
-        return self.trees[name]
-
-    def add(self, name: str, root: Any, content_type: str | None = None) -> None:
-        """A new XML part (with its content type, unless a default covers it)."""
-        self.names.append(name)
-        self.trees[name] = root
-        if content_type:
-            types = self.tree("[Content_Types].xml")
-            override = etree.SubElement(types, f"{{{CT_NS}}}Override")
-            override.set("PartName", "/" + name)
-            override.set("ContentType", content_type)
-
-    def rels(self, part: str) -> Any:
-        """The relationships of a part, created empty if it has none."""
-        folder, _, base = part.rpartition("/")
-        name = f"{folder}/_rels/{base}.rels"
-        if name not in self.data and name not in self.trees:
-            self.add(name, etree.Element(f"{{{PR_NS}}}Relationships", nsmap={None: PR_NS}))
-        return self.tree(name)
-
-    def target(self, part: str, kind: str) -> str | None:
-        """The part a relationship of this kind points to (``word/footnotes.xml``)."""
-        folder = part.rpartition("/")[0]
-        for rel in self.rels(part):
-            if rel.get("Type") == RT_BASE + kind and rel.get("TargetMode") != "External":
-                target = rel.get("Target", "")
-                return target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
-        return None
-
-    def relate(self, part: str, kind: str, target: str, external: bool = False) -> str:
-        """Add a relationship from ``part``; returns its id."""
-        rels = self.rels(part)
-        numbers = [int(m[1]) for r in rels if (m := re.fullmatch(r"rId(\d+)", r.get("Id", "")))]
-        rid = f"rId{max(numbers, default=0) + 1}"
-        rel = etree.SubElement(rels, f"{{{PR_NS}}}Relationship")
-        rel.set("Id", rid)
-        rel.set("Type", RT_BASE + kind)
-        rel.set("Target", target)
-        if external:
-            rel.set("TargetMode", "External")
-        return rid
-
-    def to_bytes(self) -> bytes:
-        """The .docx file, with the changed parts serialised."""
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in self.names:
-                if name in self.trees:
-                    data = etree.tostring(self.trees[name], xml_declaration=True,
-                                          encoding="UTF-8", standalone=True)
-                else:
-                    data = self.data[name]
-                archive.writestr(name, data)
-        return buffer.getvalue()
 
 
 @dataclass
@@ -826,35 +716,3 @@ def save(filing: Filing, out: Path) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-
-
-@dataclass(frozen=True)
-class NoteText:
-    """A footnote read back from a .docx: its id, its text, and its italic parts."""
-
-    id: int
-    text: str
-    italic: tuple[str, ...]
-
-
-def read_footnotes(path: Path) -> tuple[list[int], list[NoteText]]:
-    """Read a .docx: the footnote ids in body reference order, and the notes in file order."""
-    with zipfile.ZipFile(path) as archive:
-        body = etree.fromstring(archive.read("word/document.xml"))
-        names = set(archive.namelist())
-        notes_xml = archive.read("word/footnotes.xml") if "word/footnotes.xml" in names else None
-    refs = [int(r.get(w("id"))) for r in body.iter(w("footnoteReference"))]
-    notes = []
-    if notes_xml is not None:
-        for note in etree.fromstring(notes_xml):
-            if note.get(w("type")) in SPECIAL_NOTES:
-                continue
-            runs = list(note.iter(w("r")))
-            text = "".join("".join(t.text or "" for t in r.iter(w("t"))) for r in runs)
-            italic = tuple(
-                "".join(t.text or "" for t in r.iter(w("t")))
-                for r in runs
-                if r.find(f"{w('rPr')}/{w('i')}") is not None
-            )
-            notes.append(NoteText(int(note.get(w("id"))), text.strip(), italic))
-    return refs, notes

@@ -11,7 +11,7 @@ import docx
 import pytest
 
 from drafting.build import build
-from drafting.word import read_footnotes
+from drafting.wordread import read_footnotes
 
 ROOT = Path(__file__).resolve().parent.parent
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

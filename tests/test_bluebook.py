@@ -18,7 +18,7 @@ from drafting.library import load_sources
 from drafting.model import Citation, CiteItem, Note
 from drafting.resolve import resolve
 from drafting.style import Formatter, load_style
-from drafting.word import read_footnotes
+from drafting.wordread import read_footnotes
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = load_sources(ROOT / "tests" / "data" / "bluebook.bib")

@@ -11,7 +11,8 @@ import pytest
 from lxml import etree
 
 from drafting.build import build
-from drafting.word import DOCUMENT, W_NS, Package, footnotes_root, read_footnotes
+from drafting.word import DOCUMENT, W_NS, Package, footnotes_root
+from drafting.wordread import read_footnotes
 
 ROOT = Path(__file__).resolve().parent.parent
 W = f"{{{W_NS}}}"

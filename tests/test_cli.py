@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from conftest import SOURCES
 
 from drafting.cli import cli
-from drafting.word import read_footnotes
+from drafting.wordread import read_footnotes
 
 BODY = 9  # the first body line of a brief written by LibraryMaker.brief
 BIB_END = SOURCES.count("\n")  # the last line of its sources.bib

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from drafting.build import build
-from drafting.word import read_footnotes
+from drafting.wordread import read_footnotes
 
 ROOT = Path(__file__).resolve().parent.parent
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drafting.build import build
-from drafting.word import read_footnotes
+from drafting.wordread import read_footnotes
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPES = ("report", "online", "book", "legislation", "jurisdiction")

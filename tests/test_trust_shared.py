@@ -50,7 +50,7 @@ def run(*args: str):
 
 
 def built_notes(root: Path) -> list[str]:
-    from drafting.word import read_footnotes
+    from drafting.wordread import read_footnotes
 
     return [n.text for n in read_footnotes(root / "build" / "test.docx")[1]]
 

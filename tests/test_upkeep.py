@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from drafting import bibfile
 from drafting.check import run_check
 from drafting.cli import cli
-from drafting.word import read_footnotes
+from drafting.wordread import read_footnotes
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

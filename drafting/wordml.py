@@ -1,0 +1,145 @@
+"""WordprocessingML names and the .docx package, shared by the Word writer (``word``)
+and the Word reader (``wordread``): the only modules that know Word XML."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from drafting.errors import DraftingError, Location
+from drafting.inputs import read_bytes
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+SPECIAL_NOTES = {"separator", "continuationSeparator", "continuationNotice"}
+MAX_DOCX_BYTES = 20 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+#: A password-protected .docx (and an old .doc) is an OLE compound file, not a zip.
+OLE_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
+PR_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+RT_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+DOCUMENT = "word/document.xml"
+
+
+
+def w(tag: str) -> str:
+    """Clark name of a ``w:`` tag or attribute."""
+    return f"{{{W_NS}}}{tag}"
+
+
+def read_docx(path: Path, what: str = "template", limit: int = MAX_DOCX_BYTES,
+              hint: str = "save it again from Word") -> bytes:
+    """A .docx's bytes, refused when missing, not a .docx zip (a password-protected file
+    is not one), too large or a zip bomb. Everything after works on these bytes, so
+    what was checked is what is used."""
+    where = Location(path)
+    if not path.is_file():
+        raise DraftingError(f"{what} not found; check the path", where)
+    data = read_bytes(path, limit, where, too_large="remove large images from it")
+    if data[:8] == OLE_SIGNATURE:
+        raise DraftingError(f"{what} is password-protected or an old .doc file; remove the "
+                            "password (or save it as .docx) in Word and try again", where)
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise DraftingError(
+            f"{what} is not a Word .docx file (not a zip archive); save it from Word as .docx",
+            where,
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+            names = set(archive.namelist())
+            bad = archive.testzip() if total <= MAX_UNZIPPED_BYTES else None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as err:
+        raise DraftingError(f"{what} is a damaged .docx ({err}); {hint}", where) from None
+    if total > MAX_UNZIPPED_BYTES:
+        raise DraftingError(
+            f"{what} expands to more than 100 MB; it is not a normal Word file", where
+        )
+    if bad is not None or DOCUMENT not in names:
+        raise DraftingError(
+            f"{what} is a damaged .docx (no readable word/document.xml); {hint}", where
+        )
+    return data
+
+
+class Package:
+    """A .docx as its parts (zip members); the XML parts we change are parsed once."""
+
+    def __init__(self, data: bytes, where: Location | None = None,
+                 what: str = "the template") -> None:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            self.names = archive.namelist()
+            self.data = {name: archive.read(name) for name in self.names}
+        self.trees: dict[str, Any] = {}
+        self.where = where
+        self.what = what
+
+    def tree(self, name: str) -> Any:
+        """The parsed root of an XML part (a located error when it is not sound XML)."""
+        if name not in self.trees:
+            try:
+                self.trees[name] = etree.fromstring(self.data[name])
+            except etree.XMLSyntaxError as err:
+                raise DraftingError(f"{self.what}'s {name} is damaged XML ({err}); save it "
+                                    "again from Word", self.where) from None
+        return self.trees[name]
+
+    def add(self, name: str, root: Any, content_type: str | None = None) -> None:
+        """A new XML part (with its content type, unless a default covers it)."""
+        self.names.append(name)
+        self.trees[name] = root
+        if content_type:
+            types = self.tree("[Content_Types].xml")
+            override = etree.SubElement(types, f"{{{CT_NS}}}Override")
+            override.set("PartName", "/" + name)
+            override.set("ContentType", content_type)
+
+    def rels(self, part: str) -> Any:
+        """The relationships of a part, created empty if it has none."""
+        folder, _, base = part.rpartition("/")
+        name = f"{folder}/_rels/{base}.rels"
+        if name not in self.data and name not in self.trees:
+            self.add(name, etree.Element(f"{{{PR_NS}}}Relationships", nsmap={None: PR_NS}))
+        return self.tree(name)
+
+    def target(self, part: str, kind: str) -> str | None:
+        """The part a relationship of this kind points to (``word/footnotes.xml``)."""
+        folder = part.rpartition("/")[0]
+        for rel in self.rels(part):
+            if rel.get("Type") == RT_BASE + kind and rel.get("TargetMode") != "External":
+                target = rel.get("Target", "")
+                return target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
+        return None
+
+    def relate(self, part: str, kind: str, target: str, external: bool = False) -> str:
+        """Add a relationship from ``part``; returns its id."""
+        rels = self.rels(part)
+        numbers = [int(m[1]) for r in rels if (m := re.fullmatch(r"rId(\d+)", r.get("Id", "")))]
+        rid = f"rId{max(numbers, default=0) + 1}"
+        rel = etree.SubElement(rels, f"{{{PR_NS}}}Relationship")
+        rel.set("Id", rid)
+        rel.set("Type", RT_BASE + kind)
+        rel.set("Target", target)
+        if external:
+            rel.set("TargetMode", "External")
+        return rid
+
+    def to_bytes(self) -> bytes:
+        """The .docx file, with the changed parts serialised."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in self.names:
+                if name in self.trees:
+                    data = etree.tostring(self.trees[name], xml_declaration=True,
+                                          encoding="UTF-8", standalone=True)
+                else:
+                    data = self.data[name]
+                archive.writestr(name, data)
+        return buffer.getvalue()
