@@ -1,0 +1,145 @@
+"""Edit a .docx in LibreOffice the way a reviewer does, through its UNO API.
+
+Run by the Python that has LibreOffice's ``uno`` module (Debian's python3-uno), not by
+the project's Python:
+
+    python3 tests/uno_edit.py IN.docx OUT.docx "old sentence" "new sentence" "comment" AUTHOR
+
+The document is loaded as a model without a view (the no-GUI LibreOffice aborts when
+a document with a new comment is saved from a view); change tracking is turned on,
+the sentence replaced, a comment put on the new words, and the document saved as Word.
+The result has w:ins/w:del by AUTHOR and word/comments.xml.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+
+def prop(name: str, value: object) -> PropertyValue:
+    item = PropertyValue()
+    item.Name, item.Value = name, value
+    return item
+
+
+def connect(port: int, profile: str) -> tuple[subprocess.Popen, object, object]:
+    soffice = shutil.which("soffice") or "soffice"
+    process = subprocess.Popen(
+        [soffice, "--headless", "--norestore", "--nologo", "--nodefault",
+         f"--accept=socket,host=127.0.0.1,port={port};urp;",
+         f"-env:UserInstallation=file://{profile}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local)
+    for _ in range(120):
+        try:
+            context = resolver.resolve(
+                f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext")
+            desktop = context.ServiceManager.createInstanceWithContext(
+                "com.sun.star.frame.Desktop", context)
+            return process, desktop, context
+        except Exception:  # noqa: BLE001 - not listening yet
+            time.sleep(0.5)
+    process.kill()
+    raise SystemExit("LibreOffice did not start")
+
+
+def store(document: object, out: str) -> None:
+    document.storeToURL(uno.systemPathToFileUrl(out), (prop("FilterName", "MS Word 2007 XML"),))
+
+
+def set_author(context: object, author: str) -> None:
+    """Tracked changes are signed with the profile's user name."""
+    provider = context.ServiceManager.createInstanceWithContext(
+        "com.sun.star.configuration.ConfigurationProvider", context)
+    access = provider.createInstanceWithArguments(
+        "com.sun.star.configuration.ConfigurationUpdateAccess",
+        (prop("nodepath", "/org.openoffice.UserProfile/Data"),))
+    first, _, last = author.partition(" ")
+    access.setPropertyValue("givenname", first)
+    access.setPropertyValue("sn", last)
+    access.commitChanges()
+
+
+def session(profile: str, work) -> None:
+    """Start LibreOffice, run ``work(context)``, stop it."""
+    port = 20000 + (os.getpid() * 7 + int(time.time())) % 20000
+    process, desktop, context = connect(port, profile)
+    try:
+        work(context)
+    finally:
+        try:
+            desktop.terminate()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def load(context: object, path: str) -> object:
+    """A document model without a view (the no-GUI LibreOffice aborts when a document
+    with a new comment is saved from a view)."""
+    document = context.ServiceManager.createInstanceWithContext(
+        "com.sun.star.text.TextDocument", context)
+    document.load((prop("URL", uno.systemPathToFileUrl(path)),
+                   prop("FilterName", "MS Word 2007 XML")))
+    return document
+
+
+def find(document: object, sentence: str) -> object:
+    """A text cursor selecting ``sentence`` in the body (searching needs a view)."""
+    text = document.getText()
+    paragraphs = text.createEnumeration()
+    while paragraphs.hasMoreElements():
+        paragraph = paragraphs.nextElement()
+        if not paragraph.supportsService("com.sun.star.text.Paragraph"):
+            continue
+        content = paragraph.getString()
+        if sentence in content:
+            cursor = text.createTextCursorByRange(paragraph.getStart())
+            cursor.goRight(content.index(sentence), False)
+            cursor.goRight(len(sentence), True)
+            return cursor
+    raise SystemExit(f"not in the document: {sentence!r}")
+
+
+def main() -> None:
+    source, final, old, new, comment, author = sys.argv[1:7]
+    profile = tempfile.mkdtemp(prefix="lo-profile-")
+    work = tempfile.mkdtemp(prefix="lo-work-")  # LibreOffice leaves lock files beside
+    source = shutil.copy(source, os.path.join(work, "in.docx"))
+    out = os.path.join(work, "out.docx")
+
+    def edit(context: object) -> None:
+        set_author(context, author)
+        document = load(context, source)
+        document.RecordChanges = True
+        cursor = find(document, old)
+        cursor.setString(new)  # a tracked deletion of the old, insertion of the new
+        note = document.createInstance("com.sun.star.text.TextField.Annotation")
+        note.Author, note.Content = author, comment
+        document.getText().insertTextContent(cursor, note, True)
+        store(document, out)
+        document.close(True)
+
+    try:
+        session(profile, edit)
+        shutil.copy(out, final)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
