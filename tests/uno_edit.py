@@ -13,6 +13,7 @@ The result has w:ins/w:del by AUTHOR and word/comments.xml.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -77,10 +78,8 @@ def session(profile: str, work) -> None:
     try:
         work(context)
     finally:
-        try:
+        with contextlib.suppress(Exception):  # already gone
             desktop.terminate()
-        except Exception:  # noqa: BLE001 - already gone
-            pass
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
