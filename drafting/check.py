@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -382,13 +382,17 @@ def check_references(lib: Library) -> list[list[Any]]:
     return out
 
 
-def check_sources(lib: Library, required: dict[str, list]) -> list[list[Any]]:
-    """Source completeness: required fields, URLs, dates, archived copies."""
+def check_sources(lib: Library, required: dict[str, list],
+                  subtype: Callable[[Source], str] = lambda source: "") -> list[list[Any]]:
+    """Source completeness: required fields (a subtype's own, ``legislation/treaty``, else
+    its type's), URLs, dates, archived copies."""
     out = []
     bib = lib.bib or Path("sources.bib")
     for key, source in lib.sources.items():
         line = source.where.line
-        for need in required.get(source.type, required.get("default", [])):
+        kind = subtype(source)
+        needs = required.get(f"{source.type}/{kind}") if kind else None
+        for need in needs or required.get(source.type, required.get("default", [])):
             options = need if isinstance(need, list) else [need]
             if not any(str(source.fields.get(o, "")).strip() for o in options):
                 wanted = " or ".join(options)
@@ -653,10 +657,13 @@ def check_builds(lib: Library, failing: set[str], cache: Cache) -> list[list[Any
     return out
 
 
-def required_fields(config: CheckConfig, root: Path) -> dict[str, list]:
+def required_fields(config: CheckConfig, root: Path
+                    ) -> tuple[dict[str, list], Callable[[Source], str]]:
+    """The fields the library's style needs, and how it tells an entry's subtype."""
     from drafting.style import load_style
 
-    return dict(load_style(config.style, root).data.get("required") or {})
+    style = load_style(config.style, root)
+    return dict(style.data.get("required") or {}), style.subtype
 
 
 def run_check(root: Path, paths: Iterable[Path] = (), config: CheckConfig | None = None,
@@ -670,7 +677,7 @@ def run_check(root: Path, paths: Iterable[Path] = (), config: CheckConfig | None
     for report in [*lib.facts.values(), *lib.briefs.values()]:
         raw.extend(report["problems"])
     raw.extend(check_references(lib))
-    raw.extend(check_sources(lib, required_fields(config, root)))
+    raw.extend(check_sources(lib, *required_fields(config, root)))
     raw.extend(check_quotes(lib, cache))
     raw.extend(check_staleness(lib, config))
     raw.extend(check_templates(root))

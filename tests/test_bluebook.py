@@ -421,3 +421,24 @@ def test_the_readme_table_is_what_the_styles_print() -> None:
                 text += f"*{piece}*" if part.italic and piece.strip() else piece
             cells.append(text.replace("**", ""))
         assert f"| {label}: `{key}` | " + " | ".join(cells) + " |" in readme, key
+
+
+def test_check_asks_for_what_a_subtype_prints(tmp_path: Path) -> None:
+    """A session law without pages or date, a Fed. Reg. entry without pages: reported by
+    check under the bluebook style, with the line of the entry."""
+    from drafting.check import run_check
+    from drafting.upkeep import init_library
+
+    root = tmp_path / "lib"
+    init_library(root)
+    with (root / "sources.bib").open("a", encoding="utf-8") as bib:
+        bib.write("\n@legislation{lmra, title = {Labor Management Relations Act},\n"
+                  "  number = {80-101}, volume = {61}, journaltitle = {Stat.}}\n"
+                  "@legislation{fr, title = {Rule}, volume = {86}, journaltitle = {Fed. Reg.},\n"
+                  "  date = {2021-06-21}}\n")
+    problems = [p for p in run_check(root) if p.rule == "missing-field"]
+    messages = {p.message for p in problems}
+    assert "@legislation{lmra} needs pages" in messages
+    assert "@legislation{lmra} needs date or year" in messages
+    assert "@legislation{fr} needs pages" in messages
+    assert all(p.path.endswith("sources.bib") and p.line and p.line > 5 for p in problems)
