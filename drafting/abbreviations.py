@@ -28,6 +28,7 @@ class Tables:
     """The loaded tables of a style (all keys lower-cased for matching)."""
 
     words: dict[str, str] = field(default_factory=dict)  # T6 + T10: names
+    case_words: dict[str, str] = field(default_factory=dict)  # T6 alone: case names
     periodicals: dict[str, str] = field(default_factory=dict)  # T13 full names
     periodical_words: dict[str, str] = field(default_factory=dict)  # T13 + T6 + T10
     omit: frozenset[str] = frozenset()  # T13: words left out of periodical names
@@ -66,7 +67,8 @@ def build_tables(tables: Iterable[Mapping[str, Any]]) -> Tables:
             months = tuple(str(m) for m in table["months"])
     names = {**places, **words}
     periodical = {**places, **words, **periodical_words}
-    return Tables(words=names, periodicals=periodicals, periodical_words=periodical,
+    return Tables(words=names, case_words=words, periodicals=periodicals,
+                  periodical_words=periodical,
                   omit=frozenset(omit), places=places, months=months,
                   longest_words=longest(names), longest_periodical_words=longest(periodical))
 
@@ -136,6 +138,13 @@ def abbreviate_name(name: str, tables: Tables) -> str:
     Organization" → "Int'l Lab. Org."."""
     return replace_words(name, tables.words, most=tables.longest_words) if tables.words \
         else name
+
+
+def abbreviate_case_name(name: str, tables: Tables) -> str:
+    """A case name with T6 words abbreviated (R. 10.2.2: "Brown v. Bd. of Educ."); places
+    are not, since a place is often a party ("United States v. ...")."""
+    return replace_words(name, tables.case_words, most=tables.longest_words) \
+        if tables.case_words else name
 
 
 def abbreviate_periodical(name: str, tables: Tables) -> str:

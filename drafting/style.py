@@ -12,13 +12,14 @@ import contextlib
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from drafting.abbreviations import (
     Tables,
+    abbreviate_case_name,
     abbreviate_name,
     abbreviate_periodical,
     build_tables,
@@ -266,9 +267,14 @@ class Style:
         for name in ("author", "editor", "shortauthor"):
             people = parse_names(source.fields.get(name, ""))
             if people:
-                ctx[name] = join_names([p.natural for p in people], conj, etal)
+                # with Bluebook tables, an institution's name is abbreviated (T6, T10)
+                short = self.institution if self.tables else str
+                ctx[name] = join_names([short(p.natural) if p.corporate else p.natural
+                                        for p in people], conj, etal)
                 ctx[f"{name}_sorted"] = join_names([p.inverted for p in people], conj, etal)
-                ctx[f"{name}_last"] = join_names([p.family for p in people], conj, etal)
+                ctx[f"{name}_last"] = join_names([short(p.family) if p.corporate else p.family
+                                                  for p in people], conj, etal)
+            ctx[f"{name}_count"] = len(people)
         raw_date = source.fields.get("date") or year_month(source.fields)
         ctx["date"] = self.format_date(raw_date) if raw_date else ""
         ctx["year"] = source.fields.get("year") or (raw_date[:4] if raw_date else "")
@@ -277,8 +283,12 @@ class Style:
                 ctx[name] = self.format_date(source.fields[name])
         ctx.update(key=source.key, type=source.type, subtype=self.subtype(source))
         if self.tables or self.data.get("title_case"):
-            ctx.update(self.bluebook_context(source, ctx))
+            ctx.update(self.bluebook_context(source))
         return escaped(ctx)
+
+    def institution(self, name: str) -> str:
+        """An institution's name abbreviated by the style's tables."""
+        return abbreviate_name(name, self.tables)
 
     def subtype(self, source: Source) -> str:
         """An entry's subtype: its ``entrysubtype`` or ``type`` field (``working-paper``),
@@ -292,25 +302,14 @@ class Style:
                 return str(name)
         return ""
 
-    def bluebook_context(self, source: Source, ctx: dict[str, Any]) -> dict[str, Any]:
+    def bluebook_context(self, source: Source) -> dict[str, Any]:
         """What the Bluebook tables add: abbreviated institutions (T6, T10), the
         periodical's abbreviation (T13), R. 8 title case, ordinal editions, first page."""
         fields, tables = source.fields, self.tables
         extra: dict[str, Any] = {}
-        conj, etal = self.word("and", "&"), int(self.word("et_al_from", 4))
-        for name in ("author", "editor", "shortauthor"):
-            people = parse_names(fields.get(name, ""))
-            if people and tables:
-                short = [abbreviate_name(p.natural, tables) if p.corporate else p.natural
-                         for p in people]
-                last = [abbreviate_name(p.family, tables) if p.corporate else p.family
-                        for p in people]
-                extra[name] = join_names(short, conj, etal)
-                extra[f"{name}_last"] = join_names(last, conj, etal)
-            extra[f"{name}_count"] = len(people)
         for name in ("institution", "organization", "publisher", "court"):
             if fields.get(name):
-                extra[f"{name}_abbr"] = abbreviate_name(fields[name], tables)
+                extra[f"{name}_abbr"] = self.institution(fields[name])
         if fields.get("location"):
             extra["location_abbr"] = tables.places.get(
                 " ".join(fields["location"].split()).lower(), fields["location"])
@@ -326,10 +325,8 @@ class Style:
                     extra[name] = title_case(fields[name], small, language,
                                              self.data.get("title_case_foreign") or ())
         if source.type == "jurisdiction" and fields.get("title"):
-            extra["title_abbr"] = abbreviate_name(extra.get("title", fields["title"]),
-                                                  replace(tables, words={
-                                                      k: v for k, v in tables.words.items()
-                                                      if k not in tables.places}))
+            extra["title_abbr"] = abbreviate_case_name(extra.get("title", fields["title"]),
+                                                       tables)
         if fields.get("type"):
             extra["report_type"] = fields["type"]  # `type` is the entry type
         if fields.get("edition"):
