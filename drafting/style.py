@@ -297,8 +297,8 @@ class Style:
         if given.strip():
             return "-".join(given.lower().replace(".", " ").split())
         rules = (self.data.get("subtypes") or {}).get(source.type) or {}
-        for name, rule in rules.items() if isinstance(rules, dict) else ():
-            if isinstance(rule, dict) and meets(source.fields, rule):
+        for name, rule in rules.items():  # their shapes were checked by parse_style
+            if meets(source.fields, rule):
                 return str(name)
         return ""
 
@@ -351,10 +351,10 @@ def meets(fields: dict[str, str], rule: dict[str, Any]) -> bool:
     if any(str(fields.get(name, "")).strip() for name in missing):
         return False
     for name, values in (rule.get("one_of") or {}).items():
-        if fields.get(name, "").strip() not in [str(v) for v in values or []]:
+        if fields.get(name, "").strip() not in values:
             return False
     for name, starts in (rule.get("prefix") or {}).items():
-        if not fields.get(name, "").strip().startswith(tuple(str(v) for v in starts or [])):
+        if not fields.get(name, "").strip().startswith(tuple(starts)):
             return False
     return bool(missing or rule.get("one_of") or rule.get("prefix"))
 
@@ -536,15 +536,16 @@ def table_texts(path: Path | None, text: str, root: Path, memo: Cache | None
     """The texts of the tables a style lists (``tables: [T6, T13]``): for each, the
     built-in file, then the library's ``styles/tables/NAME.yaml`` (merged over it)."""
     data = memoized(memo, text.encode(), "style", lambda: parse_style(text, path))
-    names = data.get("tables") or []
-    where = Location(path, template_lines(text).get("tables"))
-    if not isinstance(names, list):
-        raise DraftingError("'tables' must be a list of table names, like [T6, T13]", where)
+    names = data.get("tables") or []  # a list of text: parse_style checked it
+
+    def where() -> Location:  # composing the YAML again only for an error
+        return Location(path, template_lines(text).get("tables"))
+
     found: list[tuple[Path | None, str]] = []
     for name in names:
-        if not isinstance(name, str) or not TABLE_NAME.match(name):
+        if not TABLE_NAME.match(name):
             raise DraftingError(f"table name {name!r} is not a name like T13; use letters, "
-                                "digits, '-' and '_'", where)
+                                "digits, '-' and '_'", where())
         builtin = BUILTIN_FOLDER / "tables" / f"{name}.yaml"
         texts = [(None, builtin.read_text(encoding="utf-8"))] if builtin.is_file() else []
         folders = [root / "styles" / "tables"] + ([path.parent / "tables"] if path else [])
@@ -555,7 +556,7 @@ def table_texts(path: Path | None, text: str, root: Path, memo: Cache | None
         if not texts:
             raise DraftingError(f"the style lists table '{name}', which is neither built in "
                                 f"nor at styles/tables/{name}.yaml; add it or remove it from "
-                                "'tables'", where)
+                                "'tables'", where())
         found.extend(texts)
     return tuple(found)
 
@@ -589,10 +590,8 @@ def parse_tables(texts: tuple[tuple[Path | None, str], ...]) -> Tables:
             if not isinstance(value, TABLE_KEYS[key]) or (
                     key == "months" and len(value) != 12):
                 raise DraftingError(f"'{key}' must be {TABLE_SHAPES[key]}", where)
-            items = value.items() if isinstance(value, dict) else \
-                ((v, v) for v in value) if isinstance(value, list) else None
-            if items is None or not all(isinstance(k, str) and isinstance(v, str)
-                                        for k, v in items):
+            items = value.items() if isinstance(value, dict) else ((v, v) for v in value)
+            if not all(isinstance(k, str) and isinstance(v, str) for k, v in items):
                 raise DraftingError(f"'{key}' must hold text only ('Word: Abbr.' pairs or a "
                                     "list); quote numbers and yes/no/on/off words", where)
             data[key] = value

@@ -25,13 +25,17 @@ SOURCES = load_sources(ROOT / "tests" / "data" / "bluebook.bib")
 TYPES = {key: source.type for key, source in SOURCES.items()}
 
 
-def render(*items: CiteItem, style: str = "bluebook", root: Path = ROOT) -> list[str]:
-    """The footnotes citing ``items`` one per note, italics as *...*, NBSP as ~."""
+def render(*items: CiteItem, style: str = "bluebook", root: Path = ROOT,
+           sources: dict | None = None) -> list[str]:
+    """The footnotes citing ``items`` one per note (from ``sources``, else
+    tests/data/bluebook.bib), italics as *...*, NBSP as ~."""
+    sources = SOURCES if sources is None else sources
     chosen = load_style(style, root)
-    formatter = Formatter(chosen, SOURCES)
+    formatter = Formatter(chosen, sources)
     notes = [Note((Citation((item,)),)) for item in items]
+    types = {key: source.type for key, source in sources.items()}
     out = []
-    for resolved in resolve(notes, TYPES, no_supra=chosen.no_supra):
+    for resolved in resolve(notes, types, no_supra=chosen.no_supra):
         parts = formatter.note(resolved)
         out.append("".join(f"*{p.text}*" if getattr(p, "italic", False) else p.text
                            for p in parts).replace("\u00a0", "~"))
@@ -304,14 +308,8 @@ def test_bad_subtype_rules_are_a_located_error(tmp_path: Path, rules: str) -> No
 def bib_render(tmp_path: Path, bib: str, *items: tuple[str, str]) -> list[str]:
     """Footnotes citing ``(key, pin)`` one per note, from the sources in ``bib``."""
     (tmp_path / "s.bib").write_text(bib, encoding="utf-8")
-    sources = load_sources(tmp_path / "s.bib")
-    chosen = load_style("bluebook", tmp_path)
-    formatter = Formatter(chosen, sources)
-    notes = [Note((Citation((CiteItem(k, pin=p),)),)) for k, p in items]
-    types = {k: s.type for k, s in sources.items()}
-    return ["".join(f"*{x.text}*" if getattr(x, "italic", False) else x.text
-                    for x in formatter.note(r)).replace("\u00a0", "~")
-            for r in resolve(notes, types, no_supra=chosen.no_supra)]
+    return render(*(CiteItem(k, pin=p) for k, p in items), root=tmp_path,
+                  sources=load_sources(tmp_path / "s.bib"))
 
 
 @pytest.mark.parametrize(("entry", "pins", "expected"), [
