@@ -14,7 +14,7 @@ Code spans and the text of links that show their own address are never changed.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,9 +27,8 @@ ELLIPSIS = re.compile(r"(?P<lead>[ \t\u00a0]?)(?P<dots>\.(?:[ \t\u00a0]?\.){2,})
 NUMBER_RANGE = re.compile(r"(?<=\d)-{2,3}(?=\d)")
 DASHES = re.compile(r"(?<![-/_])-{2,3}(?![-/_])")
 OPENS_AFTER = " \t\n\u00a0([{“‘—–-/"
-LOOKS_LIKE_ADDRESS = re.compile(r"^\S*(://|@|\\|www\.)\S*$")
-ADDRESS_HINT = re.compile(r"://|@|www\.")
-ADDRESS = re.compile(r"[^\s<>()\[\]“”\"']*(?:://|@|www\.)[^\s<>()\[\]“”\"']*")
+ADDRESS_HINT = re.compile(r"://|@|www\.|\\")
+ADDRESS = re.compile(r"[^\s<>()\[\]“”\"']*(?:://|@|www\.|\\)[^\s<>()\[\]“”\"']*")
 HIDDEN = "\ue020"  # a private-use character around the number of a hidden address
 
 
@@ -66,22 +65,24 @@ def ellipsis(match: re.Match[str]) -> str:
     return lead + NBSP.join("." * count) + tail
 
 
-def typeset(text: str, rules: Typography) -> str:
-    """One run of text with the style's typography; addresses in it (URLs, e-mail) are
-    kept exactly as written."""
-    if not text:
-        return text
+def outside_addresses(text: str, change: Callable[[str], str]) -> str:
+    """``change(text)`` with the addresses in it (URLs, e-mail, paths) hidden, so they
+    stay exactly as written."""
+    if not ADDRESS_HINT.search(text):
+        return change(text)
     addresses: list[str] = []
-    if ADDRESS_HINT.search(text):
-        def hide(match: re.Match[str]) -> str:
-            addresses.append(match[0])
-            return f"{HIDDEN}{len(addresses) - 1}{HIDDEN}"
 
-        text = ADDRESS.sub(hide, text.replace(HIDDEN, ""))
-    text = typeset_words(text, rules)
-    if addresses:
-        text = re.sub(f"{HIDDEN}(\\d+){HIDDEN}", lambda m: addresses[int(m[1])], text)
-    return text
+    def hide(match: re.Match[str]) -> str:
+        addresses.append(match[0])
+        return f"{HIDDEN}{len(addresses) - 1}{HIDDEN}"
+
+    changed = change(ADDRESS.sub(hide, text.replace(HIDDEN, "")))
+    return re.sub(f"{HIDDEN}(\\d+){HIDDEN}", lambda m: addresses[int(m[1])], changed)
+
+
+def typeset(text: str, rules: Typography) -> str:
+    """One run of text with the style's typography; addresses in it are kept as written."""
+    return outside_addresses(text, lambda words: typeset_words(words, rules)) if text else text
 
 
 def typeset_words(text: str, rules: Typography) -> str:
@@ -96,9 +97,12 @@ def typeset_words(text: str, rules: Typography) -> str:
 
 
 def smart_quotes(text: str) -> str:
+    """Straight quotes as curly ones (addresses in the text aside)."""
+    return outside_addresses(text, curl_quotes)
+
+
+def curl_quotes(text: str) -> str:
     """Straight quotes as curly ones: opening after a space or bracket, else closing."""
-    if LOOKS_LIKE_ADDRESS.match(text.strip()):
-        return text
     text = re.sub(r'(^|[\s(\[{‘—–-])"', "\\1“", text).replace('"', "”")
     text = re.sub(r"(^|[\s(\[{“—–-])'(?=\w)", "\\1‘", text)
     return text.replace("'", "’")
