@@ -74,6 +74,8 @@ RULES = {r.id: r for r in [
     Rule("unused-source", WARNING, "Every source is cited by some fact or brief."),
     Rule("missing-field", ERROR, "A source has the fields its type needs in the style "
          "(e.g. report: title, author or institution, date, url or institution)."),
+    Rule("source-review", WARNING, "A source made by `drafting import` that did not print "
+         "back word for word has been checked, and its `review` field removed."),
     Rule("bad-url", ERROR, "A url is a full http(s) address without spaces."),
     Rule("bad-date", ERROR, "Dates are ISO 8601: 2019, 2019-07, 2019-07-15, or a range a/b."),
     Rule("archive-missing", ERROR, "A source's `file` (its archived copy) exists."),
@@ -398,6 +400,10 @@ def check_sources(lib: Library, required: dict[str, list],
                 wanted = " or ".join(options)
                 out.append(found("missing-field", bib, line, f"@{source.type}{{{key}}} needs "
                                  f"{wanted}"))
+        if source.fields.get("review"):
+            out.append(found("source-review", bib, line, f"{key} needs review: "
+                             f"{short(source.fields['review'], 120)}; check its fields "
+                             "against the source, then delete its review field"))
         url = source.fields.get("url")
         if url and not good_url(url):
             out.append(found("bad-url", bib, line, f"{key}: url '{url}' is not a full "

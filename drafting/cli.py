@@ -293,6 +293,68 @@ def fmt(check_only: bool, no_sort: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
+# ------------------------------------------------------------------ import
+
+@cli.command("import")
+@click.argument("docx", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--write", is_flag=True,
+              help="Write the brief, facts and new sources (default: only show them).")
+@click.option("--name", help="The brief's name (default: from the file's name).")
+@click.option("--template", help="The template the brief names (default: the first in "
+              "templates/).")
+@click.option("--style", default=None, help="The style the footnotes were written in "
+              "(default: the library's).")
+@FORMAT
+def import_(docx: Path, write: bool, name: str | None, template: str | None,
+            style: str | None, output_format: str) -> None:
+    """Turn a Word filing into a brief, facts and sources, its footnotes into citations.
+
+    A dry run unless --write: shows the facts, the sources matched in sources.bib, the
+    new ones (flagged `review` when the style cannot print them back word for word), and
+    the footnotes that would not rebuild exactly. Never overwrites: a taken name gets a
+    suffix, and the import is written all at once or not at all."""
+    from drafting.importer import import_filing, summary_rows
+
+    plan = import_filing(library_root(), docx, write, style, name, template)
+    if output_format == "json":
+        emit_json(import_json(plan))
+        return
+    table(["what", "name", "how"], summary_rows(plan), {1: 60})
+    exact = plan.notes - len(plan.differing)
+    click.echo(f"{plan.notes} footnotes: {exact} rebuild exactly as in Word"
+               + (f", {len(plan.differing)} differ" if plan.differing else ""))
+    for number, word, ours in plan.differing:
+        click.echo(f"  note {number}: Word:    {clip(word, 100)}")
+        click.echo(f"  {' ' * len(str(number))}       rebuilt: {clip(ours, 100)}")
+    for line in plan.problems + plan.renamed:
+        click.echo(f"note: {line}")
+    review = [a for a in plan.new_sources if a.review]
+    if review:
+        click.echo(f"{len(review)} new source{'s' * (len(review) != 1)} to review (a "
+                   "`review` field; drafting check lists them): "
+                   + ", ".join(a.key for a in review))
+    if plan.to_fill:
+        click.echo(f"front matter to fill in: {', '.join(plan.to_fill)}")
+    if plan.left_out:
+        click.echo(f"left out {len(plan.left_out)} caption line"
+                   f"{'s' * (len(plan.left_out) != 1)} before the first heading: "
+                   + clip(" | ".join(plan.left_out), 120))
+    click.echo(f"wrote {display_path(plan.brief)}, {len(plan.facts)} facts and "
+               f"{len(plan.new_sources)} new sources" if write else
+               "dry run: nothing written; run again with --write to write it")
+
+
+def import_json(plan: Any) -> dict[str, Any]:
+    return {"brief": display_path(plan.brief), "template": plan.template,
+            "facts": [display_path(p) for p in plan.facts],
+            "sources": [{"key": a.key, "new": bool(a.entry), "how": a.how, "note": a.note,
+                         "review": a.review} for a in plan.authorities.values()],
+            "footnotes": plan.notes,
+            "differing": [{"note": n, "word": w, "rebuilt": r} for n, w, r in plan.differing],
+            "problems": plan.problems + plan.renamed, "to_fill": plan.to_fill,
+            "left_out": plan.left_out}
+
+
 # ------------------------------------------------------------------ facts
 
 @cli.group()

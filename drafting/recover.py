@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-ID = re.compile(r"^(?:id|ibid)\.(?:,)?\s*(?P<pin>.*)$", re.I)
+#: *Id.*, *Ibid.*, and *Id* without its stop (as typed in a hurry), alone or "at" a page.
+ID = re.compile(r"^(?:id|ibid)(?:\.|(?=\s+at\s)|$),?\s*(?P<pin>.*)$", re.I)
 SUPRA = re.compile(r"^(?P<name>.*?),?\s+supra\s+note\s+(?P<note>\d+)(?:,\s*(?P<pin>.*))?$", re.I)
 HEREINAFTER = re.compile(r"\s*\[hereinafter\s+(?P<name>[^\]]+)\]")
 URL = re.compile(r"(?:,?\s*(?:available\s+at)\s+)?(?P<url>https?://\S+?)[.,;]?$", re.I)
@@ -45,13 +46,14 @@ class Recovered:
     signal: str = ""
     pin: str = ""
     parenthetical: str = ""
-    form: str = "full"  # full, id, supra
+    form: str = "full"  # full, id, supra, short ("Brown, 347 U.S. at 495")
     supra_note: int = 0  # for supra: the note holding the full citation
     hereinafter: str = ""  # a name this full citation defines
     lead: str = ""  # free text before the citation in the footnote ("For examples, ")
     url: str = ""
     date: str = ""
     authority: str = ""  # filled by resolve_short_forms: the full citation's text
+    raw: str = ""  # the citation as printed, without lead, signal and parenthetical
 
 
 def split_citations(note: str) -> list[str]:
@@ -71,39 +73,45 @@ def split_citations(note: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def take_signal(text: str) -> tuple[str, str]:
-    """``See, e.g., X`` → ``("see, e.g.", "X")``; no signal → ``("", text)``."""
+def take_signal(text: str, spellings: dict[str, str] | None = None) -> tuple[str, str]:
+    """``See, e.g., X`` → ``("see, e.g.", "X")``; no signal → ``("", text)``.
+
+    ``spellings`` maps a style's own wording to the signal (``see, for example`` →
+    ``see, e.g.``), tried before the Bluebook's."""
     lower = text.lower()
-    for signal in SIGNAL_WORDS:
-        if lower.startswith(signal) and (len(text) == len(signal)
-                                         or not text[len(signal)].isalpha()):
-            rest = text[len(signal):].lstrip(", ")
-            return signal, rest
+    words = {**{s.rstrip(", "): s for s in SIGNAL_WORDS},
+             **{k.lower().rstrip(", "): v for k, v in (spellings or {}).items()}}
+    for printed in sorted(words, key=len, reverse=True):
+        if printed and lower.startswith(printed) and (len(text) == len(printed)
+                                                      or not text[len(printed)].isalpha()):
+            return words[printed], text[len(printed):].lstrip(", ")
     return "", text
 
 
-def recover(citation: str) -> Recovered:
-    """One citation's parts (the text of one authority in a string cite)."""
+def recover(citation: str, spellings: dict[str, str] | None = None) -> Recovered:
+    """One citation's parts (the text of one authority in a string cite); ``spellings``
+    as for :func:`take_signal`."""
     text = citation.strip()
     lead = ""
     match = LEAD.match(text)
-    if match and not take_signal(text)[0]:
+    if match and not take_signal(text, spellings)[0]:
         lead, text = match["lead"], match["rest"]
-    if not ID.match(take_signal(text)[1]):
+    if not ID.match(take_signal(text, spellings)[1]):
         text = text.rstrip(".").strip()
-    signal, text = take_signal(text)
+    signal, text = take_signal(text, spellings)
     parenthetical = ""
     match = PARENTHETICAL.search(text)
     if match:
         parenthetical, text = match["text"], text[: match.start()]
+    raw = text.strip()
     match = ID.match(text)
     if match:
         return Recovered("", signal, PIN_AT.sub("", match["pin"].strip(" ,.")), parenthetical,
-                         "id", lead=lead)
+                         "id", lead=lead, raw=raw)
     match = SUPRA.match(text)
     if match:
         return Recovered(match["name"].strip(), signal, PIN_AT.sub("", (match["pin"] or "")),
-                         parenthetical, "supra", int(match["note"]), lead=lead)
+                         parenthetical, "supra", int(match["note"]), lead=lead, raw=raw)
     hereinafter = ""
     match = HEREINAFTER.search(text)
     if match:
@@ -120,17 +128,18 @@ def recover(citation: str) -> Recovered:
         tail = PIN_TAIL.search(text)
         if tail:
             pin, text = tail["pin"].strip(), text[: tail.start()]
-    if not (date or url or pin):
+    form = "full"
+    if not (date or url or pin or hereinafter):
         match = SHORT_AT.match(text.strip())
         if match:  # a short form with its pinpoint: "HRW Report at 4", "Brown, 347 U.S. at 495"
-            text, pin = match["name"], match["pin"]
-    return Recovered(text.strip().rstrip(","), signal, pin, parenthetical, "full",
-                     hereinafter=hereinafter, url=url, date=date, lead=lead)
+            text, pin, form = match["name"], match["pin"], "short"
+    return Recovered(text.strip().rstrip(","), signal, pin, parenthetical, form,
+                     hereinafter=hereinafter, url=url, date=date, lead=lead, raw=raw)
 
 
-def recover_note(note: str) -> list[Recovered]:
+def recover_note(note: str, spellings: dict[str, str] | None = None) -> list[Recovered]:
     """Every authority a footnote cites, in order."""
-    return [recover(part) for part in split_citations(note)]
+    return [recover(part, spellings) for part in split_citations(note)]
 
 
 def resolve_short_forms(notes: list[list[Recovered]], first: int = 1
@@ -149,6 +158,10 @@ def resolve_short_forms(notes: list[list[Recovered]], first: int = 1
         resolved: list[Recovered] = []
         within = previous
         for item in items:
+            if item.form == "short" and authority_of(item, within, full_in, named) is None:
+                # a name at a page that no earlier authority begins with: a citation
+                # in full after all ("Report at 4" is a title here)
+                item = replace(item, form="full", text=item.raw, pin="")
             target = authority_of(item, within, full_in, named)
             if target is None:
                 problems.append(f"note {number}: " + (
@@ -178,7 +191,21 @@ def authority_of(item: Recovered, previous: Recovered | None,
         return pick(full_in.get(item.supra_note, []), item.text) or named.get(item.text.lower())
     if item.text.lower() in named and not item.url and not item.date:
         return named[item.text.lower()]  # a hereinafter name used on its own
+    if item.form == "short":  # "Brown, 347 U.S. at 495": the case cited in full before
+        earlier = [c for cs in full_in.values() for c in cs]
+        return pick_short(earlier, item.text) or named.get(item.text.lower())
     return item
+
+
+def pick_short(candidates: list[Recovered], name: str) -> Recovered | None:
+    """The earlier authority a short form's name ("Brown, 347 U.S.", "HRW Report")
+    begins like: the same first words before a comma (the latest such, as a reader
+    looks back)."""
+    head = name.split(",")[0].strip().lower()
+    for item in reversed(candidates):
+        if head and (item.text.lower().startswith(head) or head == item.hereinafter.lower()):
+            return item
+    return None
 
 
 def pick(candidates: list[Recovered], name: str) -> Recovered | None:

@@ -234,6 +234,27 @@ def read_template_source(data: bytes, path: Path) -> str:
                             Location(path)) from None
 
 
+def template_fields(path: Path) -> dict[str, list[str]]:
+    """The front-matter fields a template prints: each top-level name with the
+    attributes it reads (``petitioner`` → ``["name", "email"]``), in order."""
+    from jinja2 import meta, nodes
+
+    source = read_template_source(read_template(path), path)
+    try:
+        tree = template_environment().parse(source)
+        names = meta.find_undeclared_variables(tree) - {"brief", "fact", *PLACEHOLDERS}
+    except jinja("TemplateError"):
+        return {}
+    fields: dict[str, list[str]] = {}
+    for node in tree.find_all((nodes.Name, nodes.Getattr)):
+        if isinstance(node, nodes.Name) and node.name in names:
+            fields.setdefault(node.name, [])
+        elif isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) \
+                and node.node.name in names and node.attr not in fields.get(node.node.name, []):
+            fields.setdefault(node.node.name, []).append(node.attr)
+    return fields
+
+
 def undefined_field(err: Any, path: Path, brief: Location | None) -> DraftingError:
     """The error for a template field the brief's front matter does not define."""
     return DraftingError(f"template {path.name} uses {err.message.replace(' is undefined', '')}"
