@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from drafting.cache import Cache, jinja, memoized, template_from, typed_key
 from drafting.errors import DraftingError, Location, raise_all
 from drafting.library import Library, read_text, split_front_matter, suggest
 from drafting.limits import EXPRESSION_ERRORS, too_deep
-from drafting.model import Block, Citation, decode_blocks, encode_blocks
+from drafting.model import Block, Citation, FactMark, Inline, Span, decode_blocks, encode_blocks
 
 # Jinja loads on first use: a rebuild whose brief and facts are unchanged renders none.
 
@@ -241,16 +241,70 @@ def render_body(brief: Brief, library: Library, tree: Any = None
     return fill_facts(rendered, inserted)
 
 
+#: Put around each fact's text before the Markdown is parsed, and turned into
+#: :class:`FactMark` inlines after: Unicode punctuation, so that smart quotes and
+#: emphasis next to them behave as they would at the start or end of a line.
+FACT_OPEN, FACT_CLOSE = "\u2e32", "\u2e35"
+FACT_MARK = re.compile("([\u2e32\u2e35])(\\d+)\\1")
+#: What a line may start with before its text: quote marks, a list marker, a heading's.
+BLOCK_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|#{1,6}[ \t]+)?")
+#: Lines after which nothing may follow: an attributes line, a heading, a rule.
+UNMARKABLE = re.compile(r"^\s*(?:\{[^{}]*\}|#.*|[=\-*_ ]{3,}|```.*|~~~.*)\s*$")
+
+
+def marked(body: str, index: int) -> str:
+    """A fact's text with marks where its words start and end (left unmarked when
+    they would change its Markdown: a heading or attributes line at either end)."""
+    lines = body.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if not filled or FACT_OPEN in body or FACT_CLOSE in body:
+        return body
+    first, last = filled[0], filled[-1]
+    if UNMARKABLE.match(lines[first]) or UNMARKABLE.match(lines[last]):
+        return body
+    at = BLOCK_PREFIX.match(lines[first]).end()  # type: ignore[union-attr]
+    lines[first] = f"{lines[first][:at]}{FACT_OPEN}{index}{FACT_OPEN}{lines[first][at:]}"
+    lines[last] = f"{lines[last].rstrip()}{FACT_CLOSE}{index}{FACT_CLOSE}"
+    return "\n".join(lines)
+
+
+def fact_marks(blocks: list[Block], facts: list[str]) -> list[Block]:
+    """Blocks with the marks :func:`marked` left turned into :class:`FactMark` inlines
+    (naming each fact and which use of it in the brief this is)."""
+    uses = {index: facts[:index + 1].count(fact) for index, fact in enumerate(facts)}
+    out = []
+    for block in blocks:
+        if not any(isinstance(i, Span) and FACT_MARK.search(i.text) for i in block.inlines):
+            out.append(block)
+            continue
+        inlines: list[Inline] = []
+        for item in block.inlines:
+            if not isinstance(item, Span) or not FACT_MARK.search(item.text):
+                inlines.append(item)
+                continue
+            pieces = FACT_MARK.split(item.text)
+            for n in range(0, len(pieces), 3):
+                if pieces[n]:
+                    inlines.append(item.styled(text=pieces[n]))
+                if n + 2 < len(pieces) and int(pieces[n + 2]) < len(facts):
+                    index = int(pieces[n + 2])
+                    inlines.append(FactMark(facts[index], uses[index],
+                                            pieces[n + 1] == FACT_OPEN))
+        out.append(replace(block, inlines=tuple(inlines)))
+    return out
+
+
 def fill_facts(rendered: str, inserted: list[tuple[str, str]]
                ) -> tuple[str, list[tuple[str, int, int]]]:
-    """Put each fact's text in its slot, noting the lines it spans."""
+    """Put each fact's text in its slot (marked where it starts and ends), noting the
+    lines it spans."""
     out, origins, position, line = [], [], 0, 0
     for match in FACT_SLOT.finditer(rendered):
         before = rendered[position : match.start()]
         line += before.count("\n")
         fact_id, body = inserted[int(match[1])]
         origins.append((fact_id, line, line + body.count("\n")))
-        out += [before, body]
+        out += [before, marked(body, len(origins) - 1)]
         line += body.count("\n")
         position = match.end()
     out.append(rendered[position:])
@@ -300,7 +354,7 @@ def assemble(brief: Brief, library: Library) -> Assembled:
                                                   [(str(f), int(a), int(b))
                                                    for f, a, b in data[1]]))
     try:
-        blocks = parse_markdown(text, own, library)
+        blocks = fact_marks(parse_markdown(text, own, library), [f for f, _, _ in origins])
         problems = check_keys(citations_in(blocks), library)
     except DraftingError as err:
         blocks, problems = [], list(getattr(err, "errors", [err]))

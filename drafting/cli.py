@@ -355,6 +355,44 @@ def import_json(plan: Any) -> dict[str, Any]:
             "left_out": plan.left_out}
 
 
+@cli.command()
+@click.argument("docx", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--write", is_flag=True, help="Apply the edits (default: only show them).")
+@click.option("--only", multiple=True, metavar="FACT",
+              help="Change only this fact (repeat for several).")
+@click.option("--brief", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="The brief the document was built from (default: the brief whose "
+              "facts the document holds).")
+def pull(docx: Path, write: bool, only: tuple[str, ...], brief: Path | None) -> None:
+    """Bring edits made in Word to a built brief back into its facts.
+
+    Shows a diff of the Markdown that would give the edited text (tracked changes
+    accepted), the reviewers' comments at their lines, footnotes rewritten in Word (to
+    resolve by hand), fact text deleted in Word and new paragraphs no fact owns. With
+    --write, applies the edits all at once; a fact other briefs use too is named."""
+    from drafting.pull import pull as pull_edits
+
+    plan = pull_edits(library_root(), docx, write, only, brief)
+    diff = plan.diff()
+    if diff:
+        click.echo(diff, nl=False)
+    sections = [("comments", plan.comments), ("to resolve by hand", plan.to_resolve),
+                ("gone from the document", plan.lost), ("text no fact owns", plan.unowned),
+                ("warning", plan.warnings)]
+    for title, lines in sections:
+        for line in lines:
+            click.echo(f"{title}: {line}" if title == "warning" else line)
+    count = len(plan.edits)
+    files = f"{count} file{'s' * (count != 1)}"
+    if not count:
+        click.echo("no text to change" + ("" if plan.brief else
+                                          " (give --brief to check the brief's own text)"))
+    elif write:
+        click.echo(f"changed {files}: " + ", ".join(display_path(p) for p in plan.edits))
+    else:
+        click.echo(f"dry run: {files} would change; run again with --write to apply")
+
+
 # ------------------------------------------------------------------ facts
 
 @cli.group()

@@ -93,7 +93,18 @@ class Citation:
     where: Location = field(default_factory=Location, compare=False)
 
 
-Inline = Union[Span, LineBreak, SoftBreak, NoteRef, HeadingRef, CrossRef, Citation, "NoteMark"]
+@dataclass(frozen=True)
+class FactMark:
+    """Where a fact's text starts or ends in an assembled brief (a hidden bookmark in
+    Word, so ``pull`` can find the fact's text in an edited document)."""
+
+    fact: str
+    occurrence: int  # 1 for the fact's first use in the brief, 2 for its second...
+    start: bool
+
+
+Inline = Union[Span, LineBreak, SoftBreak, NoteRef, HeadingRef, CrossRef, Citation, "NoteMark",
+               FactMark]
 
 
 @dataclass(frozen=True)
@@ -199,6 +210,8 @@ def encode_inline(item: Inline) -> list[Any]:
                 _where(item.where)]
     if isinstance(item, NoteMark):
         return ["N", [encode_inline(p) for p in item.note.parts], _where(item.note.where)]
+    if isinstance(item, FactMark):
+        return ["F", item.fact, item.occurrence, item.start]
     raise TypeError(f"cannot encode {item!r}")
 
 
@@ -221,6 +234,8 @@ def decode_inline(data: list[Any]) -> Inline:
         return Citation(tuple(CiteItem(*i) for i in data[1]), _place(data[2]))
     if tag == "N":
         return NoteMark(Note(tuple(decode_inline(p) for p in data[1]), _place(data[2])))
+    if tag == "F":
+        return FactMark(str(data[1]), int(data[2]), bool(data[3]))
     raise ValueError(f"unknown inline tag {tag!r}")
 
 

@@ -36,6 +36,7 @@ from drafting.errors import DraftingError, Location
 from drafting.limits import LimitError
 from drafting.model import (
     Block,
+    FactMark,
     HeadingRef,
     Inline,
     LineBreak,
@@ -54,6 +55,7 @@ from drafting.wordml import (
     SPECIAL_NOTES,
     W_NS,
     Package,
+    fact_bookmark,
     read_docx,
     w,
 )
@@ -372,6 +374,8 @@ class _Writer:
         self.table = table  # the table of authorities, when the brief has one
         marks = self.package.tree(DOCUMENT).iter(w("bookmarkStart"))
         self.next_bookmark = 1 + max([number(b.get(w("id"))) for b in marks] + [0])
+        self.facts_open: dict[tuple[str, int], tuple[int, int]] = {}  # use: id, part
+        self.facts_going_on: dict[tuple[str, int], int] = {}  # use: its next part
 
     def style(self, names: Iterable[str]) -> str | None:
         return next((self.styles[n.lower()] for n in names if n.lower() in self.styles), None)
@@ -398,7 +402,9 @@ class _Writer:
             else:
                 self.bookmark(p, heading_bookmark(block.label), inlines)
                 inlines = []
+        self.open_facts(p)
         self.inlines(p, inlines, DOCUMENT, notes)
+        self.close_facts(p)
         return p
 
     def bookmark(self, paragraph: Any, name: str, inlines: Sequence[Inline]) -> None:
@@ -427,6 +433,39 @@ class _Writer:
                 field(parent, f"REF {heading_bookmark(item.label)} \\h", item.number)
             elif isinstance(item, NoteMark) and note_iter is not None:
                 self.footnote(parent, next(note_iter))
+            elif isinstance(item, FactMark) and part == DOCUMENT:
+                self.fact_mark(parent, item)
+
+    def fact_mark(self, paragraph: Any, mark: FactMark) -> None:
+        """The start or end of a fact's text: a hidden bookmark in each paragraph it
+        spans (:meth:`close_facts` ends it at a paragraph's end, :meth:`open_facts`
+        takes it on in the next)."""
+        use = (mark.fact, mark.occurrence)
+        if mark.start:
+            self.fact_start(paragraph, use, 1)
+        elif use in self.facts_open:
+            mark_id, _ = self.facts_open.pop(use)
+            etree.SubElement(paragraph, w("bookmarkEnd")).set(w("id"), str(mark_id))
+
+    def fact_start(self, paragraph: Any, use: tuple[str, int], part: int) -> None:
+        start = etree.SubElement(paragraph, w("bookmarkStart"))
+        start.set(w("id"), str(self.next_bookmark))
+        start.set(w("name"), fact_bookmark(use[0], use[1], part))
+        self.facts_open[use] = (self.next_bookmark, part)
+        self.next_bookmark += 1
+
+    def close_facts(self, paragraph: Any) -> None:
+        """End, at a paragraph's end, the bookmarks of facts that go on after it."""
+        for use, (mark_id, part) in list(self.facts_open.items()):
+            etree.SubElement(paragraph, w("bookmarkEnd")).set(w("id"), str(mark_id))
+            self.facts_going_on[use] = part + 1
+        self.facts_open.clear()
+
+    def open_facts(self, paragraph: Any) -> None:
+        """Start, at a paragraph's start, the bookmarks of facts that went on into it."""
+        for use, part in self.facts_going_on.items():
+            self.fact_start(paragraph, use, part)
+        self.facts_going_on.clear()
 
     def span(self, parent: Any, span: Span, part: str) -> None:
         """One run, inside a hyperlink when the span is a link."""

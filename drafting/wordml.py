@@ -3,6 +3,7 @@ and the Word reader (``wordread``): the only modules that know Word XML."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -143,3 +144,20 @@ class Package:
                     data = self.data[name]
                 archive.writestr(name, data)
         return buffer.getvalue()
+
+
+#: The hidden bookmarks a build puts around each use of a fact, one per paragraph (a
+#: bookmark across paragraphs does not survive LibreOffice): ``_df_`` + the first ten
+#: hex digits of the id's SHA-1 + which use in the brief + which paragraph of it (Word
+#: allows 40 letters, digits and ``_`` in a name; a leading ``_`` hides it).
+FACT_BOOKMARK = re.compile(r"^_df_([0-9a-f]{10})_(\d+)_(\d+)$")
+
+
+def fact_digest(fact_id: str) -> str:
+    """The part of a fact's bookmarks that names the fact."""
+    return hashlib.sha1(fact_id.encode("utf-8")).hexdigest()[:10]
+
+
+def fact_bookmark(fact_id: str, occurrence: int, part: int) -> str:
+    """The bookmark around paragraph ``part`` of the ``occurrence``-th use of a fact."""
+    return f"_df_{fact_digest(fact_id)}_{occurrence}_{part}"

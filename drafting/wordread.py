@@ -52,6 +52,9 @@ class WordParagraph:
     runs: list[WordRun] = field(default_factory=list)
     bookmarks: list[str] = field(default_factory=list)
     comments: list[int] = field(default_factory=list)
+    #: Bookmark starts and ends: (index of the run they come before, bookmark id, name
+    #: for a start or "" for an end).
+    marks: list[tuple[int, int, str]] = field(default_factory=list)
 
     def text(self, accepted: bool = True) -> str:
         """The paragraph's text, tracked changes accepted (or rejected)."""
@@ -86,6 +89,24 @@ class WordDocument:
     def note_order(self, accepted: bool = True) -> list[int]:
         """Footnote ids in the order their marks appear in the body."""
         return [n for p in self.paragraphs for n in p.notes(accepted)]
+
+    def bookmark_ranges(self) -> dict[str, tuple[tuple[int, int], tuple[int, int]]]:
+        """Each bookmark's (paragraph, run) where it starts and where it ends; a
+        bookmark whose end is gone ends where the document does."""
+        starts: dict[int, tuple[str, tuple[int, int]]] = {}
+        out: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {}
+        for index, paragraph in enumerate(self.paragraphs):
+            for run, mark_id, name in paragraph.marks:
+                if name:
+                    starts[mark_id] = (name, (index, run))
+                elif mark_id in starts:
+                    name, start = starts.pop(mark_id)
+                    out[name] = (start, (index, run))
+        last = (len(self.paragraphs) - 1, len(self.paragraphs[-1].runs)) \
+            if self.paragraphs else (0, 0)
+        for name, start in starts.values():
+            out.setdefault(name, (start, last))
+        return out
 
     def note_text(self, note: int, accepted: bool = True) -> str:
         """A footnote's text (its paragraphs joined by spaces)."""
@@ -160,9 +181,14 @@ def paragraph(p: Any, styles: dict[str, str], links: dict[str, str]) -> WordPara
     style = p.find(f"{w('pPr')}/{w('pStyle')}")
     sid = style.get(w("val"), "") if style is not None else ""
     out = WordParagraph(styles.get(sid, sid) or "Normal")
-    for element in p.iter(w("bookmarkStart"), w("commentRangeStart"), w("r")):
+    for element in p.iter(w("bookmarkStart"), w("bookmarkEnd"), w("commentRangeStart"),
+                          w("r")):
         if element.tag == w("bookmarkStart"):
             out.bookmarks.append(element.get(w("name"), ""))
+            out.marks.append((len(out.runs), number(element.get(w("id"))),
+                              element.get(w("name"), "")))
+        elif element.tag == w("bookmarkEnd"):
+            out.marks.append((len(out.runs), number(element.get(w("id"))), ""))
         elif element.tag == w("commentRangeStart"):
             out.comments.append(number(element.get(w("id"))))
         else:

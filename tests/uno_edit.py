@@ -113,8 +113,54 @@ def find(document: object, sentence: str) -> object:
     raise SystemExit(f"not in the document: {sentence!r}")
 
 
+def find_in_notes(document: object, sentence: str) -> object:
+    """A text cursor selecting ``sentence`` in a footnote."""
+    notes = document.getFootnotes()
+    for index in range(notes.getCount()):
+        note = notes.getByIndex(index)
+        content = note.getString()
+        if sentence in content:
+            cursor = note.createTextCursorByRange(note.getStart())
+            cursor.goRight(content.index(sentence), False)
+            cursor.goRight(len(sentence), True)
+            return cursor
+    raise SystemExit(f"not in a footnote: {sentence!r}")
+
+
+def apply(document: object, op: dict, author: str) -> None:
+    """One reviewer's edit: ``replace`` a sentence (with an optional ``comment`` on the
+    new words), ``note`` (replace in a footnote), or ``insert`` a new paragraph after
+    the one holding ``after``."""
+    if op["op"] == "note":
+        find_in_notes(document, op["old"]).setString(op["new"])
+        return
+    if op["op"] == "insert":
+        cursor = find(document, op["after"])
+        cursor.gotoEndOfParagraph(False)
+        text = document.getText()
+        text.insertControlCharacter(cursor, 0, False)  # PARAGRAPH_BREAK
+        text.insertString(cursor, op["text"], False)
+        return
+    cursor = find(document, op["old"])
+    cursor.setString(op["new"])  # a tracked deletion of the old, insertion of the new
+    if op.get("comment"):
+        note = document.createInstance("com.sun.star.text.TextField.Annotation")
+        note.Author, note.Content = author, op["comment"]
+        document.getText().insertTextContent(cursor, note, True)
+
+
 def main() -> None:
-    source, final, old, new, comment, author = sys.argv[1:7]
+    """``IN OUT OLD NEW COMMENT AUTHOR``, or ``IN OUT --ops OPS.json AUTHOR`` for a list
+    of edits (see :func:`apply`)."""
+    import json
+
+    if sys.argv[3] == "--ops":
+        source, final, _, ops_file, author = sys.argv[1:6]
+        with open(ops_file, encoding="utf-8") as handle:
+            ops = json.load(handle)
+    else:
+        source, final, old, new, comment, author = sys.argv[1:7]
+        ops = [{"op": "replace", "old": old, "new": new, "comment": comment}]
     profile = tempfile.mkdtemp(prefix="lo-profile-")
     work = tempfile.mkdtemp(prefix="lo-work-")  # LibreOffice leaves lock files beside
     source = shutil.copy(source, os.path.join(work, "in.docx"))
@@ -124,11 +170,8 @@ def main() -> None:
         set_author(context, author)
         document = load(context, source)
         document.RecordChanges = True
-        cursor = find(document, old)
-        cursor.setString(new)  # a tracked deletion of the old, insertion of the new
-        note = document.createInstance("com.sun.star.text.TextField.Annotation")
-        note.Author, note.Content = author, comment
-        document.getText().insertTextContent(cursor, note, True)
+        for op in ops:
+            apply(document, op, author)
         store(document, out)
         document.close(True)
 
