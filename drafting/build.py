@@ -179,11 +179,12 @@ def dry_run(brief_path: Path, library: Library | None = None) -> int:
 
 
 def build(brief_path: Path, output: Path | None = None, style: str | None = None,
-          use_cache: bool = True) -> BuildResult:
+          use_cache: bool = True, remember: bool = True) -> BuildResult:
     """Build ``brief_path`` into a .docx; returns where it went and what it holds.
 
     Files parsed by earlier builds come from ``.drafting-cache/`` unless ``use_cache``
-    is off."""
+    is off; the build is kept as the brief's last (for ``--changes`` and ``used-by``)
+    unless ``remember`` is off."""
     with recording() as reads:
         prepared = prepare(brief_path, style, use_cache=use_cache)
         rendered = cache_path(prepared.library.root, "rendered", folder=True) \
@@ -202,7 +203,8 @@ def build(brief_path: Path, output: Path | None = None, style: str | None = None
         prepared.library.memo.save()
     now = note_records(prepared, resolved, notes)
     before = record.load(prepared.library.root, brief_path)
-    record.save(prepared.library.root, brief_path, out, now)
+    if remember:
+        record.save(prepared.library.root, brief_path, out, now)
     return BuildResult(output=out, footnotes=len(notes), facts=prepared.assembled.facts,
                        changes=None if before is None else record.changes(before, now))
 

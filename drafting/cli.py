@@ -384,9 +384,12 @@ def pull(docx: Path, write: bool, only: tuple[str, ...], brief: Path | None) -> 
             click.echo(f"{title}: {line}" if title == "warning" else line)
     count = len(plan.edits)
     files = f"{count} file{'s' * (count != 1)}"
+    people = len(plan.to_resolve) + len(plan.lost) + len(plan.unowned)
     if not count:
         click.echo("no text to change" + ("" if plan.brief else
-                                          " (give --brief to check the brief's own text)"))
+                                          " (give --brief to check the brief's own text)")
+                   + (f"; {people} thing{'s' * (people != 1)} above for a person"
+                      if people else ""))
     elif write:
         click.echo(f"changed {files}: " + ", ".join(display_path(p) for p in plan.edits))
     else:

@@ -298,6 +298,8 @@ def plan_pull(root: Path, docx: Path, only: tuple[str, ...] = (),
         missing_markers(brief, regions, plan)
         if not only:  # --only names facts: the brief's own text is left alone
             pull_brief(brief, document, owned, plan)
+            around_facts(document, regions, brief, plan)
+            untracked(document, owned, brief, plan)
     comments(document, regions, paths, brief_places(brief, document, owned), plan)
     unowned(document, owned, plan)
     return plan
@@ -337,6 +339,50 @@ def pull_brief(brief: Path, document: WordDocument, owned: set[int], plan: PullP
         new = "\n".join(lines)
         new = re.sub(r"\n{3,}", "\n\n", new)
         plan.edits[brief] = (read_text(brief), new)
+
+
+def around_facts(document: WordDocument, regions: list[Region], brief: Path,
+                 plan: PullPlan) -> None:
+    """Tracked changes to the brief's words in a paragraph that also holds a fact
+    ("… Kazakhstan. {{ fact(…) }}"): listed, for a person to make in the brief."""
+    inside: dict[int, set[int]] = {}
+    for region in regions:
+        for index, runs in region.parts:
+            inside.setdefault(index, set()).update(id(run) for run in runs)
+    for index, ids in inside.items():
+        paragraph = document.paragraphs[index]
+        outside = [r for r in paragraph.runs if id(r) not in ids and r.text.strip()]
+        if any(r.inserted or r.deleted for r in outside):
+            plan.to_resolve.append(
+                f"{plan.docx.name}: paragraph {index + 1} (“{paragraph.text()[:50]}…”): the "
+                f"brief's own words beside a fact were changed in Word; make the change in "
+                f"{display_path(brief)} by hand")
+
+
+def untracked(document: WordDocument, owned: set[int], brief: Path, plan: PullPlan) -> None:
+    """Paragraphs no fact owns that the brief, built now, does not print (typed in Word
+    without tracking, or the template's words edited): listed where they are."""
+    import tempfile
+
+    from drafting.build import build
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "now.docx"
+        try:
+            build(brief, out, remember=False)  # not the brief's last build
+        except DraftingError:
+            return  # the brief does not build now: nothing to compare with
+        printed = {normal(p.text()) for p in read_document(out).paragraphs}
+    previous = ""
+    for index, paragraph in enumerate(document.paragraphs):
+        text = paragraph.text().strip()
+        if text and index not in owned and not paragraph.changed \
+                and normal(text) not in printed:
+            plan.unowned.append(f"{plan.docx.name}: paragraph {index + 1}, after “"
+                                f"{previous[:40]}…”: text the brief does not print: "
+                                f"“{text[:80]}”; add it to a fact or the brief by hand")
+        if text:
+            previous = text
 
 
 def own_paragraphs(lines: list[str], start: int) -> list[tuple[int, int, str]]:

@@ -281,3 +281,43 @@ def test_untracked_edits_with_markdown_characters_come_back(built: tuple[Path, P
     assert drafting("build", "briefs/kazakhstan-2020.md", "-o", rebuilt,
                     cwd=library).returncode == 0
     assert any(typed in p.text() for p in read_document(rebuilt).paragraphs)
+
+
+def with_new_paragraph(source: Path, target: Path, after: str, text: str) -> Path:
+    """The document with a paragraph typed after the one starting ``after``, without
+    tracking."""
+    from lxml import etree
+
+    from drafting.wordml import w
+
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    anchor = next(p for p in root.iter(w("p"))
+                  if "".join(t.text or "" for t in p.iter(w("t"))).startswith(after))
+    paragraph = etree.Element(w("p"))
+    etree.SubElement(etree.SubElement(paragraph, w("r")), w("t")).text = text
+    anchor.addnext(paragraph)
+    parts["word/document.xml"] = etree.tostring(root)
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return target
+
+
+def test_text_typed_without_tracking_is_reported(built: tuple[Path, Path],
+                                                 tmp_path: Path) -> None:
+    """A paragraph typed in Word with tracking off belongs to no fact and is not in the
+    brief: pull says where it is; and pulling does not count as the brief's last build
+    (``build --changes`` still compares with the real one)."""
+    library, out = built
+    record = next((library / ".drafting-cache" / "builds").glob("*kazakhstan-2020*"))
+    kept = record.read_bytes()
+    edited = with_new_paragraph(out, tmp_path / "typed.docx", "The ILO is far from",
+                                "A sentence typed with tracking off.")
+    result = drafting("pull", edited, cwd=library)
+    assert result.returncode == 0, result.stderr
+    assert "text the brief does not print: “A sentence typed with tracking off.”" \
+        in result.stdout
+    assert "after “The ILO is far from the only internation" in result.stdout
+    assert record.read_bytes() == kept
