@@ -123,7 +123,7 @@ def plan_import(root: Path, docx: Path, context: Context, name: str | None = Non
               for index, (note_id, items, text) in enumerate(zip(order, notes, texts,
                                                                  strict=True))}
     name = unique_brief(root, slug(name or docx.stem, 6) or "imported", plan)
-    plan.template = template or default_template(root)
+    plan.template = chosen_template(root, template)
     write_bodies(document, markup, name, context, plan)
     verify(plan, texts, context)
     return plan
@@ -136,7 +136,8 @@ def assign_keys(notes: list[list[Recovered]], context: Context, plan: ImportPlan
     sources = dict(context.sources)
     last_pin: dict[str, str] = {}
     out: dict[tuple[int, int], tuple[str, str] | None] = {}
-    cited_again = {i.authority for items in notes for i in items if i.form != "full"}
+    cited_again = {i.authority for items in notes for i in items
+                   if i.form != "full" and i.authority}
     for index, items in enumerate(notes):
         for position, item in enumerate(items):
             if not (is_citation(item, sources) or item.authority in cited_again):
@@ -156,8 +157,8 @@ def assign_keys(notes: list[list[Recovered]], context: Context, plan: ImportPlan
 
 def is_citation(item: Recovered, sources: dict[str, Source]) -> bool:
     """Whether a part of a footnote cites an authority (else it is the note's text)."""
-    if item.form != "full":
-        return bool(item.authority) and item.authority != item.raw or item.form != "short"
+    if item.form != "full":  # Id., supra, a short form: a citation if it points somewhere
+        return bool(item.authority)
     return bool(item.url or item.date or item.hereinafter or item.signal
                 or match_source(item, sources).key)
 
@@ -431,13 +432,21 @@ def brief_text(meta: dict[str, str], lines: list[str], template: str, root: Path
     return "---\n" + "\n".join(front) + "\n---\n" + "\n\n".join(lines) + "\n"
 
 
-def default_template(root: Path) -> str:
-    """The library's first template (``--template`` chooses another)."""
-    found = sorted((root / "templates").glob("*.docx"))
+def chosen_template(root: Path, name: str | None) -> str:
+    """The template named (``--template``), else the library's first."""
+    from drafting.library import suggest
+
+    found = [p.stem for p in sorted((root / "templates").glob("*.docx"))]
     if not found:
         raise DraftingError("the library has no templates; add one to templates/ or run "
                             "'drafting init'", Location(root / "templates"))
-    return found[0].stem
+    if name is None:
+        return found[0]
+    name = name.removesuffix(".docx")
+    if name not in found:
+        raise DraftingError(f"no template '{name}' in templates/{suggest(name, found)}; "
+                            f"there are: {', '.join(found)}")
+    return name
 
 
 def unique_brief(root: Path, name: str, plan: ImportPlan) -> str:

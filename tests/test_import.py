@@ -309,3 +309,24 @@ def test_every_kind_of_source_in_the_bluebook(tmp_path: Path, make_library) -> N
         [i for i, n in enumerate(before, 1) if n == "See id."]
     assert after[-2].startswith("Compa & Vogt, supra note 1, at 207")
     assert after[-1] == "Brown, 347 U.S. at 496."
+
+
+def test_short_forms_that_point_nowhere_stay_text(tmp_path: Path, make_library) -> None:
+    """An *Id.* with nothing before it, a *supra* to a note without that authority: kept
+    as the note's words, reported, and no source is made of them."""
+    make_library.fact("x", "First. ^[Id. at 3.] Second. [@grishin-2019, 5] Third. "
+                           "^[Nobody, supra note 9.]")
+    brief = make_library.brief('{{ fact("x") }}')
+    original = tmp_path / "odd.docx"
+    build(brief, original)
+    library = empty_library(tmp_path / "empty", "house")
+    result = drafting("import", original, "--write", "--format", "json", cwd=library)
+    assert result.returncode == 0, result.stderr
+    import json
+
+    plan = json.loads(result.stdout)
+    assert "note 1: 'Id.' follows no single authority" in plan["problems"]
+    assert any(p.startswith("note 3: 'Nobody, supra note 9'") for p in plan["problems"])
+    assert [s["note"] for s in plan["sources"]] == [2]
+    fact = next((library / "snippets" / "odd").glob("*.md")).read_text(encoding="utf-8")
+    assert "^[Id. at 3.]" in fact and "^[Nobody, supra note 9.]" in fact
