@@ -535,7 +535,7 @@ def import_filing(root: Path, docx: Path, write: bool = False, style: str | None
 def write_import(root: Path, plan: ImportPlan) -> None:
     """Write the brief, the facts and the new entries together (or nothing)."""
     from drafting.store import Transaction
-    from drafting.upkeep import read_bib
+    from drafting.upkeep import in_layout, read_bib
 
     for path in [plan.brief, *plan.facts]:
         if path.exists():  # planned names are new; this is a race we refuse, not a rename
@@ -546,7 +546,8 @@ def write_import(root: Path, plan: ImportPlan) -> None:
         bib = read_bib(root)
         text = bib.text.rstrip("\n")
         added = "\n".join(a.entry for a in plan.new_sources)
-        transaction.write(bib.path, bib.saved((text + "\n\n" if text else "") + added))
+        transaction.write(bib.path, bib.saved(in_layout(bib, (text + "\n\n" if text else "")
+                                                        + added)))
     for path in transaction.writes:
         path.parent.mkdir(parents=True, exist_ok=True)
     transaction.commit()

@@ -31,6 +31,10 @@ NAME_FIELDS = {"author", "editor", "shortauthor", "translator"}
 FACT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 BARE_WORD = re.compile(r"^[A-Za-z][\w:.+-]*$")
+#: The @strings BibTeX itself defines (``month = jan``, as Zotero and Better BibTeX
+#: write months): never "undefined".
+BIBTEX_MONTHS = frozenset(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
+                           "oct", "nov", "dec"))
 LATEX_SPECIAL = re.compile(r"[\\{}~$]|--|``|''")
 
 
@@ -201,6 +205,7 @@ def parse_sources(text: str, path: Path) -> tuple[dict[str, Source], list[Drafti
 
     import bibtexparser
     from bibtexparser.middlewares import (
+        MonthIntMiddleware,
         RemoveEnclosingMiddleware,
         ResolveStringReferencesMiddleware,
     )
@@ -219,7 +224,7 @@ def parse_sources(text: str, path: Path) -> tuple[dict[str, Source], list[Drafti
 
     errors = [brace_error(line, path) for line in deep]
     errors += [DraftingError(failed_block_reason(b), where(b)) for b in parsed.failed_blocks]
-    strings = {s.key.lower() for s in parsed.strings}
+    strings = {s.key.lower() for s in parsed.strings} | BIBTEX_MONTHS
     for entry in parsed.entries:
         repeated = repeated_field(f.key for f in entry.fields)
         if repeated:
@@ -235,6 +240,7 @@ def parse_sources(text: str, path: Path) -> tuple[dict[str, Source], list[Drafti
                     where(entry)))
     ResolveStringReferencesMiddleware(True).transform(parsed)
     RemoveEnclosingMiddleware(True).transform(parsed)
+    MonthIntMiddleware(True).transform(parsed)  # jan, January, Jan. → 1
     sources: dict[str, Source] = {}
     for entry in parsed.entries:
         fields = {f.key.lower(): decode_field(f.key.lower(), str(f.value)) for f in entry.fields}

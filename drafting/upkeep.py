@@ -335,10 +335,25 @@ def merge_sources(root: Path, text: str, origin: Path | None = None) -> Merge:
             prefix = current.text.rstrip("\n") + "\n\n" if current.text.strip() else ""
             texts = [bibfile.format_entry(c) if c.kind == "entry" else c.text[c.start:].strip()
                      for c in added]
-            new = prefix + "\n\n".join(t.rstrip("\n") for t in texts) + "\n"
+            new = in_layout(current, prefix + "\n\n".join(t.rstrip("\n") for t in texts)
+                            + "\n")
             Transaction(root, {bib: current.checked(new, wanted, "adding these sources")}
                         ).commit()
     return result
+
+
+def in_layout(current: Bib, new: str) -> str:
+    """``new`` (sources.bib with entries added) in ``fmt``'s layout, entries sorted, if
+    sources.bib was in that layout before, so ``fmt --check`` stays clean after a
+    write; left as it is otherwise (a file kept in its own order stays so)."""
+    if not current.text.strip():
+        was_canonical = True
+    else:
+        try:
+            was_canonical = current.path.read_bytes() == canonical_bib(current, True).encode()
+        except DraftingError:
+            was_canonical = False
+    return bibfile.canonical(bibfile.parse(new), True) if was_canonical else new
 
 
 def new_strings(incoming: list[bibfile.Chunk], chunks: list[bibfile.Chunk],
@@ -367,9 +382,10 @@ def new_strings(incoming: list[bibfile.Chunk], chunks: list[bibfile.Chunk],
 def refuse_undefined_strings(incoming: list[bibfile.Chunk], chunks: list[bibfile.Chunk],
                              where: Path) -> None:
     """Refuse an entry using a @string neither the input nor sources.bib defines."""
-    from drafting.library import BARE_WORD
+    from drafting.library import BARE_WORD, BIBTEX_MONTHS
 
     known = {c.key.lower() for c in [*chunks, *incoming] if c.kind == "string"}
+    known |= BIBTEX_MONTHS
     for chunk in (c for c in incoming if c.kind == "entry"):
         for name, value in chunk.fields:
             value = value.strip()
