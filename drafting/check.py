@@ -36,7 +36,7 @@ from drafting.markdown import parse_blocks
 from drafting.model import Block, NoteMark, Source
 from drafting.style import parse_date
 
-CHECK_VERSION = "3"
+CHECK_VERSION = "4"
 ERROR, WARNING = "error", "warning"
 PSEUDO_FACT_KEY = "fact:"
 STRAIGHT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
@@ -71,6 +71,8 @@ RULES = {r.id: r for r in [
     Rule("duplicate-fact", ERROR, "Fact ids (file names) are unique across snippets/."),
     Rule("bib-syntax", ERROR, "Every BibTeX entry parses; keys are unique; @strings are "
          "defined."),
+    Rule("merge-conflict", ERROR, "sources.bib holds no conflict a git merge left (the "
+         "merge driver writes one inside the entry when both branches changed a field)."),
     Rule("unused-source", WARNING, "Every source is cited by some fact or brief."),
     Rule("missing-field", ERROR, "A source has the fields its type needs in the style "
          "(e.g. report: title, author or institution, date, url or institution)."),
@@ -318,11 +320,28 @@ def read_sources(bib: Path, cache: Cache,
     cached = cache.get(key)
     if cached is None:
         sources, errors = parse_sources(text, bib)
+        markers = conflict_markers(text, bib)
         cached = {"sources": [[s.key, s.type, s.fields, s.where.line] for s in sources.values()],
-                  "problems": [from_error("bib-syntax", e, bib) for e in errors]}
+                  "problems": markers or [from_error("bib-syntax", e, bib) for e in errors]}
         cache.put(key, cached)
     sources = {k: Source(k, t, f, Location(bib, line)) for k, t, f, line in cached["sources"]}
     return sources, cached["problems"]
+
+
+def conflict_markers(text: str, bib: Path) -> list[list[Any]]:
+    """Each conflict a merge left in sources.bib, at its ``<<<<<<<`` line (then the
+    entry cannot be read: this says why, instead of a syntax error)."""
+    out = []
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("<<<<<<<"):
+            nxt = next((x.split("=")[0].strip() for x in lines[number:number + 3]
+                        if "=" in x and not x.startswith("=")), "")
+            what = f" (field '{nxt}' changed on both branches)" if nxt else ""
+            out.append(found("merge-conflict", bib, number, f"a merge left a conflict "
+                             f"here{what}: keep one version and delete the marker lines "
+                             "(<<<<<<<, =======, >>>>>>>)"))
+    return out
 
 
 def load(root: Path, cache: Cache) -> Library:

@@ -396,6 +396,25 @@ def pull(docx: Path, write: bool, only: tuple[str, ...], brief: Path | None) -> 
         click.echo(f"dry run: {files} would change; run again with --write to apply")
 
 
+@cli.command("merge-bib")
+@click.argument("base", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("ours", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("theirs", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def merge_bib(base: Path, ours: Path, theirs: Path) -> None:
+    """Merge sources.bib by entry and field: git's merge driver (BASE OURS THEIRS are
+    git's %O %A %B; the result goes to OURS). Exit status 1 if a conflict is left.
+
+    Register it once: git config merge.drafting-bib.driver "drafting merge-bib %O %A %B"
+    (drafting init writes the .gitattributes line that uses it)."""
+    from drafting.mergebib import merge_files
+
+    conflicts = merge_files(base, ours, theirs)
+    for conflict in conflicts:
+        click.echo(f"sources.bib: conflict: {conflict}", err=True)
+    if conflicts:
+        raise click.exceptions.Exit(1)
+
+
 # ------------------------------------------------------------------ facts
 
 @cli.group()
