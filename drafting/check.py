@@ -81,6 +81,8 @@ RULES = {r.id: r for r in [
     Rule("bad-url", ERROR, "A url is a full http(s) address without spaces."),
     Rule("bad-date", ERROR, "Dates are ISO 8601: 2019, 2019-07, 2019-07-15, or a range a/b."),
     Rule("archive-missing", ERROR, "A source's `file` (its archived copy) exists."),
+    Rule("archive-changed", ERROR, "An archived copy is still the file that was archived "
+         "(its SHA-256 is the entry's archivesha256, when it has one)."),
     Rule("archive-unsafe", ERROR, "A source's `file` is a regular file inside the library "
          "(not a device, a pipe, or a path or symlink leading out of it), of at most 50 MB."),
     Rule("quote-mismatch", ERROR, "A quote cited to a source with an archived copy appears in "
@@ -437,7 +439,22 @@ def check_sources(lib: Library, required: dict[str, list],
             out.append(found("bad-date", bib, line, f"{key}: year '{year}' is not a year"))
         if source.fields.get("file"):
             out.extend(archive_problems(key, source.fields["file"], lib.root, bib, line))
+            out.extend(archive_changed(key, source, lib.root, bib, line))
     return out
+
+
+def archive_changed(key: str, source: Source, root: Path, bib: Path, line: int
+                    ) -> list[list[Any]]:
+    """An archived copy whose bytes are not those archived (``archivesha256``)."""
+    from drafting.attachments import DIGEST_FIELD, changed_copy
+
+    recorded = source.fields.get(DIGEST_FIELD)
+    if recorded and changed_copy(source.fields["file"], recorded, root):
+        return [found("archive-changed", bib, line, f"{key}: the archived copy "
+                      f"'{source.fields['file']}' is not the file that was archived (its "
+                      f"SHA-256 differs from {DIGEST_FIELD}); if the new copy is right, put "
+                      "its digest there (sha256sum prints it)")]
+    return []
 
 
 def archive_problems(key: str, value: str, root: Path, bib: Path, line: int) -> list[list[Any]]:

@@ -565,6 +565,10 @@ def source() -> None:
 def merged(result: object) -> None:
     for new, existing, why in result.duplicates:
         click.echo(f"skipped {new}: duplicate of {existing} ({why})")
+    for line in result.archived:
+        click.echo(f"archived {line}")
+    for line in result.notes:
+        click.echo(f"note: {line}")
     click.echo(f"added {len(result.added)} source{'s' * (len(result.added) != 1)}"
                + (f": {', '.join(result.added)}" if 0 < len(result.added) <= 5 else ""))
 

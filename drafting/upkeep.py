@@ -242,6 +242,8 @@ class Merge:
 
     added: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # new, existing, why
+    archived: list[str] = field(default_factory=list)  # attachments copied into the archive
+    notes: list[str] = field(default_factory=list)  # attachments that could not be
 
 
 def normal_doi(value: str) -> str:
@@ -327,6 +329,7 @@ def merge_sources(root: Path, text: str, origin: Path | None = None) -> Merge:
                 added.append(chunk)
                 existing[chunk.key] = chunk
                 result.added.append(chunk.key)
+        copies = archive_attachments(added, root, origin, result)
         if result.added:
             appended = bibfile.summary(added)
             wanted["entries"] = {**wanted["entries"], **appended["entries"]}
@@ -337,9 +340,37 @@ def merge_sources(root: Path, text: str, origin: Path | None = None) -> Merge:
                      for c in added]
             new = in_layout(current, prefix + "\n\n".join(t.rstrip("\n") for t in texts)
                             + "\n")
-            Transaction(root, {bib: current.checked(new, wanted, "adding these sources")}
-                        ).commit()
+            if copies:
+                (root / "sources" / "archive").mkdir(parents=True, exist_ok=True)
+            Transaction(root, {bib: current.checked(new, wanted, "adding these sources"),
+                               **copies}).commit()
     return result
+
+
+def archive_attachments(chunks: list[bibfile.Chunk], root: Path, origin: Path | None,
+                        result: Merge) -> dict[Path, bytes]:
+    """Point each new entry's Zotero attachment at a copy in ``sources/archive/`` (with
+    its digest), or drop a ``file`` field whose attachment is not on disk; returns the
+    copies to write with the entries."""
+    from drafting.attachments import DIGEST_FIELD, archive, in_archive
+
+    copies: dict[Path, bytes] = {}
+    for chunk in chunks:
+        value = dict(chunk.fields).get("file")
+        if chunk.kind != "entry" or value is None or in_archive(value) \
+                or not bibfile.can_format(chunk):
+            continue
+        done = archive(chunk.key, value, root, origin, set(copies))
+        fields = [(n, v) for n, v in chunk.fields if n not in ("file", DIGEST_FIELD)]
+        if done.field is None:
+            result.notes.append(done.problem)
+        else:
+            fields += [("file", "{" + done.field + "}"), (DIGEST_FIELD, "{" + done.digest + "}")]
+            result.archived.append(f"{chunk.key}: {done.field}")
+            if done.copy:
+                copies[done.copy[0]] = done.copy[1]
+        chunk.fields = fields
+    return copies
 
 
 def in_layout(current: Bib, new: str) -> str:

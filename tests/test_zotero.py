@@ -80,3 +80,73 @@ def test_a_library_kept_in_its_own_order_stays_so(example: Path) -> None:
     after = bib.read_text(encoding="utf-8")
     assert after.startswith(before.rstrip("\n")) and after.rstrip().endswith("}")
     assert after.index("@misc{aaa") > after.index("@misc{zzz")
+
+
+DATA = Path(__file__).resolve().parent / "data" / "zotero"
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A new library (drafting init), as the working folder."""
+    root = tmp_path / "new"
+    assert run("init", root, "--style", "house").exit_code == 0
+    monkeypatch.chdir(root)
+    return root
+
+
+def zotero_export(tmp_path: Path, name: str) -> Path:
+    """A Zotero export as it lies on a user's disk: its storage folder beside it, the
+    absolute paths Zotero writes pointing into it."""
+    folder = tmp_path / "Zotero"
+    shutil.copytree(DATA, folder)
+    export = folder / name
+    export.write_text(export.read_text(encoding="utf-8").replace("STORAGE",
+                                                                  str(folder / "storage")),
+                      encoding="utf-8")
+    return export
+
+
+def test_zotero_attachments_become_archived_copies(fresh: Path, tmp_path: Path) -> None:
+    """The first readable attachment on disk is copied into sources/archive/ (with its
+    SHA-256), so quotes can be checked at once; one not on disk leaves no path behind."""
+    import hashlib
+    import json
+
+    export = zotero_export(tmp_path, "export-zotero-biblatex.bib")
+    result = run("source", "import", export)
+    assert result.exit_code == 0, result.output
+    key = "humanrightswatchKazakhstanAttackTrade2018"
+    copy = fresh / "sources" / "archive" / f"{key}.html"
+    assert f"archived {key}: sources/archive/{key}.html" in result.output
+    assert copy.read_bytes() == (DATA / "storage" / "K7Q2M9XA" /
+                                 "Kazakhstan_Attack_on_Trade_Union_Leader.html").read_bytes()
+    # the PDF of the CESCR report is not on disk: the extracted text is archived instead
+    cescr = "committeeoneconomicsocialandculturalrightsConcludingObservationsSecond2019"
+    assert (fresh / "sources" / "archive" / f"{cescr}.txt").exists()
+    assert "note: compaLaborRightsGeneralized2001: attachment /home/colleague" in result.output
+    bib = (fresh / "sources.bib").read_text(encoding="utf-8")
+    assert f"file         = {{sources/archive/{key}.html}}" in bib
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() in bib
+    assert "/home/colleague" not in bib and "STORAGE" not in bib
+    assert run("fmt", "--check").exit_code == 0
+    # a quote from the snapshot is verified against it at once
+    (fresh / "snippets" / "senyavskii-quote.md").write_text(
+        "---\ntitle: HRW on the attack\ntags: [t]\nas_of: 2018-11-12\n---\nHuman Rights "
+        "Watch said that “Kazakh authorities should urgently investigate the attack and "
+        f"hold those responsible to account.” [@{key}, 1]\n", encoding="utf-8")
+    problems = json.loads(run("check", "--format", "json").output)["problems"]
+    mine = [p for p in problems if "senyavskii-quote" in p["path"]]
+    assert not [p for p in mine if p["rule"].startswith("quote-")], mine
+    # a copy changed afterwards is caught
+    copy.write_bytes(copy.read_bytes().replace(b"urgently", b"promptly"))
+    problems = json.loads(run("check", "--format", "json").output)["problems"]
+    assert any(p["rule"] == "archive-changed" and key in p["message"] for p in problems)
+
+
+def test_zotero_bibtex_export_with_month_macros(fresh: Path, tmp_path: Path) -> None:
+    export = zotero_export(tmp_path, "export-zotero-bibtex.bib")
+    result = run("source", "import", export)
+    assert result.exit_code == 0, result.output
+    shown = run("source", "show", "international_trade_union_confederation_ituc_2019")
+    assert "(June 2019)" in shown.output
+    assert run("fmt", "--check").exit_code == 0
