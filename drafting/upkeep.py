@@ -296,7 +296,11 @@ def merge_sources(root: Path, text: str, origin: Path | None = None) -> Merge:
     Comments in the input are not copied. Invariant: sources.bib afterwards parses to
     its old entries, @strings, @preambles and comments plus the added ones, every value
     unchanged, or the call fails and the file is byte for byte as it was."""
+    from drafting.csl import looks_like_csl, to_biblatex
+
     where = origin or Path("<stdin>")
+    if looks_like_csl(text):  # Zotero's CSL JSON: read as the BibLaTeX it stands for
+        text = to_biblatex(text, origin)
     incoming = bibfile.parse(text)
     for chunk in bibfile.failed(incoming):
         raise DraftingError(f"{chunk.problem}; fix it in the input and add it again",

@@ -150,3 +150,45 @@ def test_zotero_bibtex_export_with_month_macros(fresh: Path, tmp_path: Path) -> 
     shown = run("source", "show", "international_trade_union_confederation_ituc_2019")
     assert "(June 2019)" in shown.output
     assert run("fmt", "--check").exit_code == 0
+
+
+def test_csl_json_from_zotero(fresh: Path) -> None:
+    """Zotero's CSL JSON: types and fields mapped to the BibLaTeX the styles read, dates
+    from date-parts (ranges too), names with particles and suffixes, institutions
+    whole; the entries print in the Bluebook as the .bib export's would."""
+    result = run("source", "import", DATA / "export-zotero.json")
+    assert result.exit_code == 0, result.output
+    assert "added 6 sources" in result.output
+    from drafting.library import load_sources
+
+    sources = load_sources(fresh / "sources.bib")
+    hrw = sources["hrw-2018-kazakhstan"]  # Zotero's item URI is no key: one is made
+    assert (hrw.type, hrw.fields["date"], hrw.fields["urldate"]) == \
+        ("online", "2018-11-12", "2019-12-10")
+    assert hrw.fields["author"] == "{Human Rights Watch}"
+    compa = sources["compaLaborRightsGeneralized2001"]  # Better BibTeX's key is kept
+    assert (compa.type, compa.fields["pages"], compa.fields["journaltitle"]) == \
+        ("article", "199–238", "Comparative Labor Law & Policy Journal")  # -- read as –
+    assert sources["brown-1954"].type == "jurisdiction"
+    assert sources["brown-1954"].fields["reporter"] == "U.S."
+    assert sources["rosenthal-1992-white"].fields["entrysubtype"] == "newspaper"
+    berg = sources["berg-2023-freedom"]
+    assert berg.fields["author"] == "van der Berg, Jan and Marshall, Jr., John"
+    assert berg.fields["eventdate"] == "2023-06-25/2023-06-27"
+    shown = run("source", "show", "compaLaborRightsGeneralized2001", "--style", "bluebook")
+    assert "Lance Compa & Jeffrey S. Vogt, Labor Rights in the Generalized System of " \
+        "Preferences: A 20-Year Review, 22 Comp. Lab. L. & Pol’y J. 199, 5 (2001)" in shown.output
+    assert run("fmt", "--check").exit_code == 0
+
+
+def test_json_that_is_not_csl_is_refused(fresh: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"type": "book",\n "title": }]', encoding="utf-8")
+    result = run("source", "import", bad)
+    assert result.exit_code == 1 and "bad.json:2: not valid JSON" in result.output
+    before = (fresh / "sources.bib").read_bytes()
+    untitled = tmp_path / "untitled.json"
+    untitled.write_text('[{"id": "x", "type": "book"}]', encoding="utf-8")
+    result = run("source", "import", untitled)
+    assert result.exit_code == 1 and "has no title" in result.output
+    assert (fresh / "sources.bib").read_bytes() == before
