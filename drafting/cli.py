@@ -604,6 +604,42 @@ def source_import(file: Path) -> None:
     merged(merge_sources(library_root(), read_text(file), file))
 
 
+@source.command("sync")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--write", is_flag=True, help="Apply the changes (default: only show them).")
+def source_sync(file: Path, write: bool) -> None:
+    """Bring sources.bib up to date with a Zotero export (.bib or CSL JSON): new
+    entries added, entries with the same key (or DOI, or URL) updated field by field.
+
+    The library's own fields (shorthand, review, toa_category, an archived copy) are
+    kept, and so is any field the export lacks. Safe to run on every auto-export."""
+    from drafting.library import read_text
+    from drafting.sync import sync_sources
+
+    result = sync_sources(library_root(), read_text(file), file, write)
+    for key in result.added:
+        click.echo(f"add {key}")
+    for key, changes in result.updated.items():
+        how = f" (matched {result.matched_by[key]})" if key in result.matched_by else ""
+        click.echo(f"update {key}{how}:")
+        for name, old, new in changes:
+            click.echo(f"  {name}: {old if old is not None else '(none)'} → "
+                       f"{new if new is not None else '(none)'}")
+    for line in result.archived:
+        click.echo(f"archived {line}")
+    for line in result.notes:
+        click.echo(f"note: {line}")
+    count = len(result.added) + len(result.updated)
+    summary = (f"{len(result.added)} to add, {len(result.updated)} to update, "
+               f"{result.unchanged} unchanged")
+    if not count:
+        click.echo(f"sources.bib is up to date with {file.name} ({result.unchanged} entries)")
+    elif write:
+        click.echo(f"synced: {summary.replace('to add', 'added').replace('to update', 'updated')}")
+    else:
+        click.echo(f"dry run: {summary}; run again with --write to apply")
+
+
 @source.command("list")
 @FORMAT
 def source_list(output_format: str) -> None:

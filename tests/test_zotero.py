@@ -192,3 +192,78 @@ def test_json_that_is_not_csl_is_refused(fresh: Path, tmp_path: Path) -> None:
     result = run("source", "import", untitled)
     assert result.exit_code == 1 and "has no title" in result.output
     assert (fresh / "sources.bib").read_bytes() == before
+
+
+def test_sync_updates_entries_and_keeps_the_librarys_own(fresh: Path, tmp_path: Path) -> None:
+    """An updated export: changed fields come in (shown per field first), new entries
+    are added, the library's own fields (shorthand, review, the archived copy) and
+    fields the export lacks are kept; a second sync changes nothing; fmt stays clean."""
+    from drafting.library import load_sources
+
+    export = zotero_export(tmp_path, "export-zotero-biblatex.bib")
+    assert run("source", "import", export).exit_code == 0
+    key = "humanrightswatchKazakhstanAttackTrade2018"
+    bib = fresh / "sources.bib"
+    text = bib.read_text(encoding="utf-8")  # the library adds its own fields
+    text = text.replace(f"@online{{{key},\n", f"@online{{{key},\n  shorthand    = {{HRW "
+                        "Attack},\n  note         = {Added in the library},\n")
+    bib.write_text(text, encoding="utf-8")
+    assert run("fmt").exit_code == 0
+    archived = load_sources(bib)[key].fields["file"]
+
+    updated = export.read_text(encoding="utf-8")
+    updated = updated.replace("title = {Kazakhstan: {{Attack}} on {{Trade Union Leader}}}",
+                              "title = {Kazakhstan: {{Attack}} on a {{Trade Union Leader}}}")
+    updated = updated.replace("urldate = {2019-12-10},\n", "")  # gone from the export
+    updated += ("\n@book{doeNewBook2020,\n\ttitle = {A New Book},\n\tauthor = {Doe, Jane},"
+                "\n\tdate = {2020},\n\tpublisher = {ILO}\n}\n")
+    export.write_text(updated, encoding="utf-8")
+    before = bib.read_bytes()
+
+    dry = run("source", "sync", export)
+    assert dry.exit_code == 0, dry.output
+    assert f"update {key}:" in dry.output
+    assert "title: {Kazakhstan: {{Attack}} on {{Trade Union Leader}}} → " \
+        "{Kazakhstan: {{Attack}} on a {{Trade Union Leader}}}" in dry.output
+    assert "add doeNewBook2020" in dry.output
+    assert "dry run: 1 to add, 1 to update, 2 unchanged" in dry.output
+    assert bib.read_bytes() == before
+
+    assert run("source", "sync", export, "--write").exit_code == 0
+    fields = load_sources(bib)[key].fields
+    assert fields["title"] == "Kazakhstan: Attack on a Trade Union Leader"
+    assert fields["shorthand"] == "HRW Attack" and fields["note"] == "Added in the library"
+    assert fields["file"] == archived and fields["urldate"] == "2019-12-10"  # none lost
+    assert "doeNewBook2020" in load_sources(bib)
+    assert run("fmt", "--check").exit_code == 0
+    again = run("source", "sync", export)
+    assert "sources.bib is up to date" in again.output
+
+
+def test_sync_matches_by_url_and_keeps_the_librarys_key(example: Path, tmp_path: Path) -> None:
+    """The example library cites hrw-2018-attack; Zotero calls it otherwise. The sync
+    updates the entry under the library's key, so no citation breaks."""
+    export = zotero_export(tmp_path, "export-zotero-biblatex.bib")
+    result = run("source", "sync", export, "--write")
+    assert result.exit_code == 0, result.output
+    assert "update hrw-2018-attack (matched humanrightswatchKazakhstanAttackTrade2018, the " \
+        "same URL):" in result.output
+    text = (example / "sources.bib").read_text(encoding="utf-8")
+    assert "humanrightswatchKazakhstanAttackTrade2018" not in text
+    assert run("build", "briefs/kazakhstan-2020.md", "-o",
+               str(tmp_path / "out.docx")).exit_code == 0
+
+
+def test_sync_keeps_crlf_and_refuses_a_broken_export(fresh: Path, tmp_path: Path) -> None:
+    bib = fresh / "sources.bib"
+    bib.write_bytes(bib.read_bytes().replace(b"\n", b"\r\n"))
+    export = tmp_path / "new.bib"
+    export.write_text("@misc{m1, title = {One}, date = {2020}}\n", encoding="utf-8")
+    assert run("source", "sync", export, "--write").exit_code == 0
+    data = bib.read_bytes()
+    assert b"m1" in data and data.count(b"\r\n") == data.count(b"\n")
+    export.write_text("@misc{m2, title = {Two}\n", encoding="utf-8")
+    before = bib.read_bytes()
+    result = run("source", "sync", export, "--write")
+    assert result.exit_code == 1 and "new.bib:1:" in result.output
+    assert bib.read_bytes() == before
