@@ -709,12 +709,20 @@ def required_fields(config: CheckConfig, root: Path
 
 
 def run_check(root: Path, paths: Iterable[Path] = (), config: CheckConfig | None = None,
-              use_cache: bool = True) -> list[Problem]:
-    """Check the library at ``root``; only problems in ``paths`` when some are given."""
+              use_cache: bool = True, changed: str | None = None) -> list[Problem]:
+    """Check the library at ``root``; only problems in ``paths`` when some are given,
+    and with ``changed`` (a git ref), in what changed since it (``drafting.changed``)."""
     forget_folders()
     config = config or load_config(root)
     cache = Cache(root, "check", CHECK_VERSION, enabled=use_cache)
     lib = load(root, cache)
+    if changed:
+        from drafting.changed import to_check
+
+        paths = [*paths, *to_check(root, changed, lib)]
+        if not paths:
+            cache.save()
+            return []
     raw = list(lib.problems)
     for report in [*lib.facts.values(), *lib.briefs.values()]:
         raw.extend(report["problems"])

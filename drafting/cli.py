@@ -126,8 +126,10 @@ def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf:
               help="Judge staleness as of this date (default: check.today, else today).")
 @click.option("--no-cache", is_flag=True, help="Re-read every file (ignore .drafting-cache/).")
 @click.option("--rules", "list_rules", is_flag=True, help="List the rules and exit.")
+@click.option("--changed", metavar="REF", help="Only what changed since the git commit, "
+              "branch or tag REF (and the briefs and facts it touches), as in a pull request.")
 def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: object,
-          no_cache: bool, list_rules: bool) -> None:
+          no_cache: bool, list_rules: bool, changed: str | None) -> None:
     """Check the library (or PATHS): every claim has a source, every quote is in it.
 
     Checks facts, sources.bib, briefs and templates; prints every problem as
@@ -154,7 +156,13 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
     config = load_config(root)
     if today is not None:
         config = dataclasses.replace(config, today=today.date())
-    problems = run_check(root, paths, config, use_cache=not no_cache)
+    if changed:
+        from drafting.changed import changed_files
+
+        if not paths and not changed_files(root, changed):
+            click.echo(f"no file changed since {changed}")
+            return
+    problems = run_check(root, paths, config, use_cache=not no_cache, changed=changed)
     if output_format == "json":
         click.echo(json.dumps(as_json(problems), indent=2, ensure_ascii=False))
     else:

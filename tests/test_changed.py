@@ -1,0 +1,89 @@
+"""``drafting check --changed REF``: only what a change touches, through real git."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FACT = "snippets/kazakhstan/fprk-state-control.md"
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_COMMITTER_NAME": "t",
+                               "GIT_AUTHOR_EMAIL": "t@example.org",
+                               "GIT_COMMITTER_EMAIL": "t@example.org"})
+
+
+def check(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    return run(sys.executable, "-m", "drafting", "check", *args, cwd=repo)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "library"
+    for part in ("snippets", "briefs", "templates", "sources"):
+        shutil.copytree(ROOT / part, root / part)
+    for name in ("sources.bib", "drafting.yaml"):
+        shutil.copy(ROOT / name, root)
+    run("git", "init", "-q", cwd=root)
+    run("git", "add", "-A", cwd=root)
+    assert run("git", "commit", "-qm", "library", cwd=root).returncode == 0
+    return root
+
+
+def paths(result: subprocess.CompletedProcess) -> set[str]:
+    return {p["path"] for p in json.loads(result.stdout)["problems"]}
+
+
+def test_nothing_changed(repo: Path) -> None:
+    result = check(repo, "--changed", "HEAD")
+    assert result.returncode == 0 and result.stdout.strip() == "no file changed since HEAD"
+
+
+def test_a_changed_fact_and_the_briefs_that_use_it(repo: Path) -> None:
+    """Only the changed fact's problems (and those of briefs using it) are reported;
+    a problem elsewhere in the library is not."""
+    other = repo / "snippets" / "kazakhstan" / "strikes-resolved-extractives.md"
+    (repo / FACT).write_text((repo / FACT).read_text(encoding="utf-8")
+                             + "\nAn unsourced claim that 42 percent agree.\n", encoding="utf-8")
+    run("git", "commit", "-qam", "edit", cwd=repo)  # committed since the ref, not only staged
+    other.write_text(other.read_text(encoding="utf-8").replace("[see, e.g., ", "[see, e.g. "),
+                     encoding="utf-8")
+    run("git", "stash", "-q", cwd=repo)  # the second edit is not part of the change
+    result = check(repo, "--changed", "HEAD~1", "--format", "json")
+    assert result.returncode == 1
+    found = paths(result)
+    assert FACT in found and not any("strikes-resolved" in p for p in found)
+    errors = [p for p in json.loads(result.stdout)["problems"] if p["severity"] == "error"]
+    assert [(p["path"], p["rule"]) for p in errors] == [(FACT, "uncited-claim")]
+
+
+def test_a_changed_source_checks_the_facts_citing_it(repo: Path) -> None:
+    bib = repo / "sources.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace(
+        "url          = {https://www.hrw.org/news/2018/11/12/kazakhstan-attack-trade-union-leader}",
+        "url          = {not a web address}"), encoding="utf-8")
+    new_fact = repo / "snippets" / "kazakhstan" / "new-uncommitted.md"
+    new_fact.write_text("---\ntitle: New\ntags: [t]\nas_of: 2019-12-01\n---\nA new fact "
+                        "citing nobody in 2019.\n", encoding="utf-8")
+    result = check(repo, "--changed", "HEAD", "--format", "json")
+    found = paths(result)
+    assert "sources.bib" in found  # the bad URL
+    assert "snippets/kazakhstan/new-uncommitted.md" in found  # new files count too
+    assert not any("fprk-state-control" in p for p in found)
+
+
+def test_a_bad_ref_is_one_line(repo: Path) -> None:
+    result = check(repo, "--changed", "no-such-branch")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "bad revision 'no-such-branch'" in lines[0]
+    assert "Traceback" not in result.stderr
