@@ -423,6 +423,62 @@ def merge_bib(base: Path, ours: Path, theirs: Path) -> None:
         raise click.exceptions.Exit(1)
 
 
+@cli.group()
+def template() -> None:
+    """See what each template asks of a brief's front matter."""
+
+
+@template.command("list")
+@FORMAT
+def template_list(output_format: str) -> None:
+    """The templates in templates/, with how many fields each needs."""
+    from drafting.templates import template_fields
+
+    rows = []
+    for path in sorted((library_root() / "templates").glob("*.docx")):
+        fields = template_fields(path)
+        required = [f.name for f in fields if f.required]
+        rows.append({"name": path.stem, "required": required,
+                     "optional": [f.name for f in fields if not f.required]})
+    if output_format == "json":
+        emit_json(rows)
+        return
+    table(["template", "required fields", "optional"],
+          [[r["name"], ", ".join(r["required"]), ", ".join(r["optional"])] for r in rows],
+          {1: 70, 2: 40})
+    click.echo(f"{len(rows)} template{'s' * (len(rows) != 1)}; drafting template show NAME "
+               "gives front matter to paste")
+
+
+@template.command("show")
+@click.argument("name")
+@FORMAT
+def template_show(name: str, output_format: str) -> None:
+    """Every field template NAME prints (required or optional, its default), and front
+    matter to paste into a new brief."""
+    from drafting.library import suggest
+    from drafting.templates import example_front_matter, template_fields
+
+    folder = library_root() / "templates"
+    path = folder / f"{name.removesuffix('.docx')}.docx"
+    if not path.is_file():
+        known = [p.stem for p in sorted(folder.glob("*.docx"))]
+        raise DraftingError(f"no template '{name}'{suggest(name, known)}; there are: "
+                            f"{', '.join(known) or 'none'}")
+    fields = template_fields(path)
+    if output_format == "json":
+        import dataclasses
+
+        emit_json([dataclasses.asdict(f) for f in fields])
+        return
+    table(["field", "needed", "default"],
+          [[f.name + (" (a date)" if f.date else ""), "required" if f.required else "optional",
+            f.default] for f in fields], {2: 50})
+    click.echo("")
+    click.echo("front matter to paste (--- lines around it):")
+    click.echo(example_front_matter(path.stem, fields), nl=False)
+
+
 # ------------------------------------------------------------------ facts
 
 @cli.group()

@@ -414,21 +414,25 @@ def brief_text(meta: dict[str, str], lines: list[str], template: str, root: Path
                plan: ImportPlan) -> str:
     """The brief: front matter with what the caption gave and a placeholder for every
     other field the template prints (listed in ``plan.to_fill``), then the body."""
+    from drafting.templates import template_fields
     from drafting.upkeep import yaml_scalar
-    from drafting.word import template_fields
 
     front = [f"template: {yaml_scalar(template)}", f"style: {yaml_scalar(plan.style)}"]
     front += [f"{k}: {v if k.endswith('_date') else yaml_scalar(v)}" for k, v in meta.items()]
     path = root / "templates" / f"{template}.docx"
-    for name, attributes in (template_fields(path) if path.is_file() else {}).items():
-        if name in meta:
-            continue
-        plan.to_fill += [f"{name}.{a}" for a in attributes] or [name]
+    fields = template_fields(path) if path.is_file() else []
+    groups: dict[str, list[str]] = {}
+    for wanted in fields:  # the required fields the caption did not give
+        head, _, attribute = wanted.name.partition(".")
+        if wanted.required and head not in meta:
+            groups.setdefault(head, []).extend([attribute] if attribute else [])
+            plan.to_fill.append(wanted.name)
+    for head, attributes in groups.items():
         if attributes:
-            front.append(f"{name}:")
+            front.append(f"{head}:")
             front += [f"  {a}: {FILL_IN}" for a in attributes]
         else:
-            front.append(f"{name}: {FILL_IN}")
+            front.append(f"{head}: {FILL_IN}")
     return "---\n" + "\n".join(front) + "\n---\n" + "\n\n".join(lines) + "\n"
 
 

@@ -190,6 +190,18 @@ def keep(path: Path, data: bytes, key: str) -> None:
         pass
 
 
+def refuse_missing_fields(path: Path, context: dict[str, Any], brief: Location | None) -> None:
+    """Every required field the brief's front matter lacks, in one error."""
+    from drafting.templates import missing_fields, template_fields
+
+    missing = missing_fields(template_fields(path), context)
+    if missing:
+        raise DraftingError(f"template {path.stem} needs front-matter field"
+                            f"{'s' * (len(missing) > 1)} this brief does not give: "
+                            f"{', '.join(missing)}; add {'them' if len(missing) > 1 else 'it'} "
+                            f"(drafting template show {path.stem} lists every field)", brief)
+
+
 def render_with_docxtpl(data: bytes, path: Path, context: dict[str, Any],
                         brief: Location) -> bytes:
     """Render the template's Jinja fields with docxtpl; the .docx as bytes."""
@@ -201,6 +213,7 @@ def render_with_docxtpl(data: bytes, path: Path, context: dict[str, Any],
         buffer = io.BytesIO()
         template.save(buffer)
     except jinja("UndefinedError") as err:
+        refuse_missing_fields(path, context, brief)  # every missing field at once
         raise undefined_field(err, path, brief) from None
     except jinja("TemplateSyntaxError") as err:
         near = " ".join(" ".join(getattr(err, "docx_context", [])).split())[:80]
@@ -236,27 +249,6 @@ def read_template_source(data: bytes, path: Path) -> str:
                             Location(path)) from None
 
 
-def template_fields(path: Path) -> dict[str, list[str]]:
-    """The front-matter fields a template prints: each top-level name with the
-    attributes it reads (``petitioner`` → ``["name", "email"]``), in order."""
-    from jinja2 import meta, nodes
-
-    source = read_template_source(read_template(path), path)
-    try:
-        tree = template_environment().parse(source)
-        names = meta.find_undeclared_variables(tree) - {"brief", "fact", *PLACEHOLDERS}
-    except jinja("TemplateError"):
-        return {}
-    fields: dict[str, list[str]] = {}
-    for node in tree.find_all((nodes.Name, nodes.Getattr)):
-        if isinstance(node, nodes.Name) and node.name in names:
-            fields.setdefault(node.name, [])
-        elif isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) \
-                and node.node.name in names and node.attr not in fields.get(node.node.name, []):
-            fields.setdefault(node.node.name, []).append(node.attr)
-    return fields
-
-
 def undefined_field(err: Any, path: Path, brief: Location | None) -> DraftingError:
     """The error for a template field the brief's front matter does not define."""
     return DraftingError(f"template {path.name} uses {err.message.replace(' is undefined', '')}"
@@ -278,6 +270,8 @@ def check_template(path: Path, context: dict[str, Any] | None = None,
             rendered = template_environment().from_string(source).render(
                 {**context, **PLACEHOLDERS})
     except jinja("UndefinedError") as err:
+        if context is not None:
+            refuse_missing_fields(path, context, brief)  # every missing field at once
         raise undefined_field(err, path, brief) from None
     except jinja("TemplateSyntaxError") as err:
         raise DraftingError(f"Jinja syntax error in the template: {err.message}",

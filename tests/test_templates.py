@@ -1,0 +1,75 @@
+"""What templates ask of a brief: ``template list``/``show``, and every missing field
+reported at once by ``build`` and ``check``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drafting.cli import cli
+from drafting.templates import template_fields
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "lib"
+    assert run("init", root, "--style", "house").exit_code == 0
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_the_fields_of_a_template() -> None:
+    fields = {f.name: f for f in template_fields(ROOT / "templates" / "notice-of-intent.docx")}
+    required = {n for n, f in fields.items() if f.required}
+    assert required == {"title", "docket", "petitioner.name", "filing_date", "witness",
+                        "hearing_date", "hearing_subject", "petitioner.address",
+                        "petitioner.email"}
+    assert not fields["subtitle"].required  # {% if subtitle is defined %}
+    assert fields["agency"].default == "United States Trade Representative"
+    assert fields["hearing_date"].date and not fields["witness"].date
+
+
+@pytest.mark.parametrize("name", ["notice-of-intent", "notice-and-pre-hearing-brief",
+                                  "pre-hearing-brief", "post-hearing-brief"])
+def test_the_front_matter_template_show_gives_builds(library: Path, name: str,
+                                                     tmp_path: Path) -> None:
+    """Paste what ``template show`` prints, fill in the dots: the brief builds."""
+    shown = run("template", "show", name)
+    assert shown.exit_code == 0, shown.output
+    front = shown.output.split("front matter to paste (--- lines around it):\n")[1]
+    front = front.replace("'...'", "'Filled'")
+    brief = library / "briefs" / "pasted.md"
+    brief.write_text(f"---\n{front}---\nA paragraph of the brief.\n", encoding="utf-8")
+    built = run("build", brief, "-o", tmp_path / "out.docx")
+    assert built.exit_code == 0, built.output
+
+
+def test_every_missing_field_is_reported_at_once(library: Path, tmp_path: Path) -> None:
+    brief = library / "briefs" / "notice.md"
+    brief.write_text("---\ntemplate: notice-of-intent\ntitle: T\npetitioner:\n  name: P\n---\n"
+                     "Text.\n", encoding="utf-8")
+    wanted = ("template notice-of-intent needs front-matter fields this brief does not give: "
+              "docket, filing_date, witness, hearing_date, hearing_subject, "
+              "petitioner.address, petitioner.email; add them")
+    built = run("build", brief, "-o", tmp_path / "out.docx")
+    assert built.exit_code == 1 and wanted in built.output
+    assert built.output.count("\n") == 1  # one line
+    assert "dict object" not in built.output
+    checked = run("check")
+    assert wanted in checked.output
+
+
+def test_template_list_and_an_unknown_template(library: Path) -> None:
+    listed = run("template", "list")
+    assert listed.exit_code == 0
+    assert "notice-of-intent" in listed.output and "4 templates" in listed.output
+    unknown = run("template", "show", "notice")
+    assert unknown.exit_code == 1 and "no template 'notice'" in unknown.output
