@@ -682,9 +682,10 @@ def trial_build(path: Path, loaded: Any, cache: Cache, key: str) -> list[list[An
     return problems
 
 
-def check_builds(lib: Library, failing: set[str], cache: Cache) -> list[list[Any]]:
-    """Render every brief that has no other errors, without writing anything (cached:
-    :func:`trial_build`)."""
+def check_builds(lib: Library, reported: set[tuple[str, int]], cache: Cache
+                 ) -> list[list[Any]]:
+    """Render every brief, without writing anything (cached: :func:`trial_build`); a
+    build problem at a place another rule already reported is not said twice."""
     from drafting.library import Library as Loaded
 
     out = []
@@ -692,10 +693,9 @@ def check_builds(lib: Library, failing: set[str], cache: Cache) -> list[list[Any
     loaded = Loaded(root=lib.root, fact_paths={i: [p] for i, p in ids.items()},
                     sources=lib.sources)
     for path, report in lib.briefs.items():
-        parts = [path, *(ids[f] for f, _ in report["facts"] if f in ids)]
-        if any(str(part) in failing for part in parts):
-            continue  # its problems are reported already
-        out.extend(trial_build(path, loaded, cache, build_key(lib, path, report)))
+        for problem in trial_build(path, loaded, cache, build_key(lib, path, report)):
+            if (str(Path(problem[1])), problem[2]) not in reported:
+                out.append(problem)
     return out
 
 
@@ -731,8 +731,8 @@ def run_check(root: Path, paths: Iterable[Path] = (), config: CheckConfig | None
     raw.extend(check_quotes(lib, cache))
     raw.extend(check_staleness(lib, config))
     raw.extend(check_templates(root))
-    failing = {p[1] for p in raw if p[5] == ERROR}
-    raw.extend(check_builds(lib, failing, cache))
+    reported = {(str(Path(p[1])), p[2]) for p in raw if p[5] == ERROR}
+    raw.extend(check_builds(lib, reported, cache))
     cache.save()
     problems = sorted({Problem(display_path(Path(p[1])), p[2], p[3], p[5], p[4], p[0])
                        for p in raw})

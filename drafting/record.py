@@ -91,29 +91,95 @@ def all_records(root: Path) -> dict[str, list[NoteRecord]]:
 
 
 def changes(old: list[NoteRecord], new: list[NoteRecord]) -> list[str]:
-    """What a reviewer must recheck: notes whose text changed, new and removed notes, and
-    notes that kept their text under a new number."""
+    """What a reviewer must recheck, notes aligned by content: notes whose text changed
+    (the changed words shown, with the note they were), new and removed notes, and
+    notes that kept their text under a new number (moved or renumbered)."""
+    pairs = align(old, new)
+    lines: list[str] = []
+    moved: list[tuple[NoteRecord, NoteRecord]] = []
+    paired_new = {id(b): a for a, b in pairs}
+    paired_old = {id(a) for a, _ in pairs}
+    for note in new:
+        before = paired_new.get(id(note))
+        if before is None:
+            lines += flush(moved) + [f"note {note.number}: new: {clip(note.text)}"]
+        elif before.text == note.text:
+            if before.number != note.number:
+                moved.append((before, note))
+            continue
+        else:
+            was = f" (was note {before.number})" if before.number != note.number else ""
+            lines += flush(moved)
+            lines.append(f"note {note.number}{was}: {word_diff(before.text, note.text)}")
+    lines += flush(moved)
+    lines += [f"old note {n.number}: removed: {clip(n.text)}" for n in old
+              if id(n) not in paired_old]
+    return lines
+
+
+def align(old: list[NoteRecord], new: list[NoteRecord]) -> list[tuple[NoteRecord, NoteRecord]]:
+    """Old and new notes paired: the same text first (nearest number wins), then the
+    same sources cited (a note whose short form or pinpoint changed), in order."""
+    pairs: list[tuple[NoteRecord, NoteRecord]] = []
+    free = list(old)
+    for match in (lambda a, b: a.text == b.text, lambda a, b: a.keys == b.keys and a.keys):
+        for note in new:
+            if any(b is note for _, b in pairs):
+                continue
+            found = [o for o in free if match(o, note)]
+            if found:
+                # the same pinpoint (its last word) first, then the nearest number
+                best = min(found, key=lambda o: (o.text.split()[-1:] != note.text.split()[-1:],
+                                                 abs(o.number - note.number)))
+                free.remove(best)
+                pairs.append((best, note))
+    return pairs
+
+
+def flush(moved: list[tuple[NoteRecord, NoteRecord]]) -> list[str]:
+    """Runs of notes that kept their text under new numbers, one line per run."""
+    lines = []
+    while moved:
+        run = [moved.pop(0)]
+        while moved and moved[0][1].number == run[-1][1].number + 1 \
+                and moved[0][0].number == run[-1][0].number + 1:
+            run.append(moved.pop(0))
+        first, last = run[0], run[-1]
+        if len(run) == 1:
+            lines.append(f"note {first[1].number}: moved (was note {first[0].number}), "
+                         "same text")
+        else:
+            lines.append(f"notes {first[1].number}–{last[1].number}: renumbered (were "
+                         f"{first[0].number}–{last[0].number}), same text")
+    return lines
+
+
+def word_diff(before: str, after: str, context: int = 4) -> str:
+    """``text changed: “…at [205 → 215].”``: only the words that differ, with a few
+    around them, so no change hides behind a cut."""
     import difflib
 
-    a, b = [n.text for n in old], [n.text for n in new]
-    lines: list[str] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+    a, b = before.split(" "), after.split(" ")
+    if len(a) + len(b) <= 14:
+        return f"text changed: {clip(before, 200)} → {clip(after, 200)}"
+    out: list[str] = []
+    ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    for index, (tag, i1, i2, j1, j2) in enumerate(ops):
         if tag == "equal":
-            if old[i1].number != new[j1].number:
-                many = j2 - j1 > 1
-                lines.append(f"note{'s' * many} {numbers(j1, j2, new)}: renumbered "
-                             f"(w{'ere' if many else 'as'} {numbers(i1, i2, old)})")
-            continue
-        pairs = min(i2 - i1, j2 - j1) if tag == "replace" else 0
-        for k in range(pairs):
-            lines.append(f"note {new[j1 + k].number}: text changed "
-                         f"(was note {old[i1 + k].number}): {clip(old[i1 + k].text)} → "
-                         f"{clip(new[j1 + k].text)}")
-        for k in range(j1 + pairs, j2):
-            lines.append(f"note {new[k].number}: new: {clip(new[k].text)}")
-        for k in range(i1 + pairs, i2):
-            lines.append(f"old note {old[k].number}: removed: {clip(old[k].text)}")
-    return lines
+            words = a[i1:i2]
+            if index and index < len(ops) - 1 and len(words) > 2 * context:
+                out += [*words[:context], "…", *words[-context:]]
+            elif index == 0:
+                out += (["…"] if len(words) > context else []) + words[-context:]
+            elif index == len(ops) - 1:
+                out += words[:context] + (["…"] if len(words) > context else [])
+            else:
+                out += words
+        else:
+            old, new = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+            out.append(f"[{old} → {new}]" if old and new else
+                       f"[+{new}]" if new else f"[-{old}]")
+    return "text changed: “" + " ".join(out) + "”"
 
 
 def numbers(start: int, end: int, notes: list[NoteRecord]) -> str:

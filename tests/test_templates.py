@@ -73,3 +73,22 @@ def test_template_list_and_an_unknown_template(library: Path) -> None:
     assert "notice-of-intent" in listed.output and "4 templates" in listed.output
     unknown = run("template", "show", "notice")
     assert unknown.exit_code == 1 and "no template 'notice'" in unknown.output
+
+
+def test_check_reports_build_problems_beside_the_others(library: Path) -> None:
+    """A brief with an uncited claim of its own and a missing template field: both in
+    one run (the build's problem is not hidden by the other), and a fact's unknown key
+    is said once, not again as a build problem."""
+    import json
+
+    fact = next((library / "snippets").rglob("*.md"))
+    text = fact.read_text(encoding="utf-8")
+    fact.write_text(text.replace("[@hrw-2016-cas-dispatch", "[@nokey-2016"), encoding="utf-8")
+    (library / "briefs" / "n.md").write_text(
+        "---\ntemplate: notice-of-intent\ntitle: T\npetitioner:\n  name: P\n---\n"
+        f"In 2019, 42 percent of unions closed.\n\n{{{{ fact(\"{fact.stem}\") }}}}\n",
+        encoding="utf-8")
+    problems = json.loads(run("check", "--format", "json").output)["problems"]
+    errors = sorted((p["path"], p["rule"]) for p in problems if p["severity"] == "error")
+    assert errors == [("briefs/n.md", "brief-build"), ("briefs/n.md", "uncited-claim"),
+                      (fact.relative_to(library).as_posix(), "unknown-key")]

@@ -169,9 +169,11 @@ def test_build_changes(example: Path) -> None:
         '{{ fact("unions-denied-registration-600") }}',
         '{{ fact("unions-denied-registration-600") }} [@hrw-2016-not-the-enemy, 12]'))
     lines = run("build", "briefs/kazakhstan-2020.md", "--changes").output.splitlines()
-    assert lines[1].startswith("  note 10: text changed (was note 10): “Id.” → “Human Rights")
-    assert lines[2] == "  note 11: new: “Grishin, supra note 9.”"
-    assert lines[3] == "  notes 12–21: renumbered (were 11–20)"
+    # aligned by content: the new citation is new; the old "Id." (of Grishin) is the
+    # citation now printed as supra; the rest kept their text under new numbers
+    assert lines[1].startswith("  note 10: new: “Human Rights Watch")
+    assert lines[2] == "  note 11 (was note 10): text changed: “Id.” → “Grishin, supra note 9.”"
+    assert lines[3] == "  notes 12–21: renumbered (were 11–20), same text"
 
 
 def test_fact_rename_updates_every_use(example: Path) -> None:
