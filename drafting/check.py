@@ -693,10 +693,29 @@ def check_builds(lib: Library, reported: set[tuple[str, int]], cache: Cache
     loaded = Loaded(root=lib.root, fact_paths={i: [p] for i, p in ids.items()},
                     sources=lib.sources)
     for path, report in lib.briefs.items():
-        for problem in trial_build(path, loaded, cache, build_key(lib, path, report)):
+        problems = trial_build(path, loaded, cache, build_key(lib, path, report))
+        if not any("needs front-matter field" in p[4] for p in problems):
+            problems += missing_fields(lib.root, path)  # a build stopped before them
+        for problem in problems:
             if (str(Path(problem[1])), problem[2]) not in reported:
                 out.append(problem)
     return out
+
+
+def missing_fields(root: Path, brief: Path) -> list[list[Any]]:
+    """The template fields a brief lacks, even when its build stops at another error."""
+    from drafting.assemble import load_brief
+    from drafting.build import template_path
+    from drafting.word import refuse_missing_fields
+
+    try:
+        loaded = load_brief(brief)
+        refuse_missing_fields(template_path(loaded.meta, root, loaded.where()), loaded.meta,
+                              loaded.where())
+    except DraftingError as err:
+        if "needs front-matter field" in err.message:
+            return [from_error("brief-build", err, brief)]
+    return []
 
 
 def required_fields(config: CheckConfig, root: Path

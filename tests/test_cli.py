@@ -100,7 +100,8 @@ def broken(make_library, case: str) -> tuple[Path, str]:
     if case == "template field missing":
         return (
             lib.brief("Body.", front="template: pre-hearing-brief\ntitle: t\n"),
-            r"test\.md:1: template pre-hearing-brief\.docx uses 'docket'",
+            r"test\.md:1: template pre-hearing-brief needs front-matter fields this brief "
+            r"does not give: docket, petitioner\.name, filing_date",
         )
     if case == "bib unclosed brace":
         with (lib.root / "sources.bib").open("a", encoding="utf-8") as bib:
