@@ -96,11 +96,46 @@ def closest(piece: str, archive: str) -> Verdict:
 
     match = fuzz.partial_ratio_alignment(piece, archive)
     if match is None or match.score < CLOSE_ENOUGH:
-        return Verdict(False, 0.0)
+        return reordered(piece, archive)
     start = max(0, match.dest_start - 40)
     end = min(len(archive), match.dest_end + 40)
     passage, difference = compare(piece, archive[start:end])
     return Verdict(False, round(match.score, 1), passage, difference)
+
+
+#: How many places, at most, a reordered quote is looked for (those of its rarest words).
+MAX_PLACES = 300
+
+
+def reordered(piece: str, archive: str) -> Verdict:
+    """The passage with the quote's words in another order, or with a few changed
+    (rapidfuzz's token-sort score over windows of the archive's words, tried where the
+    quote's rarest words are)."""
+    from collections import Counter
+
+    from rapidfuzz import fuzz
+
+    words = piece.split()
+    source = archive.split()
+    if not words or not source:
+        return Verdict(False, 0.0)
+    counts = Counter(bare(w) for w in source)
+    rare = sorted({bare(w) for w in words if counts[bare(w)]}, key=lambda w: counts[w])[:3]
+    places = [i for i, w in enumerate(source) if bare(w) in rare][:MAX_PLACES]
+    best, where = 0.0, (0, 0)
+    size = len(words)
+    for place in places:
+        for start in range(max(0, place - size), place + 1):
+            window = " ".join(source[start:start + size])
+            score = fuzz.token_sort_ratio(piece, window)
+            if score > best:
+                best, where = score, (start, start + size)
+    if best < CLOSE_ENOUGH:
+        return Verdict(False, 0.0)
+    passage = " ".join(source[where[0]:where[1]])
+    same_words = sorted(map(bare, words)) == sorted(map(bare, passage.split()))
+    difference = "the same words in another order" if same_words else compare(piece, passage)[1]
+    return Verdict(False, round(best, 1), passage, difference)
 
 
 def compare(quote: str, window: str) -> tuple[str, str]:

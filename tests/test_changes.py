@@ -40,3 +40,19 @@ def test_a_change_deep_in_a_long_note_is_shown() -> None:
                     [NoteRecord(6, text.replace("at 205", "at 215"), ["h"], "")])
     assert found == ["note 6: text changed: “… available at "
                      "https://www.hrw.org/news/2018/11/12/kazakhstan-attack, at [205. → 215.]”"]
+
+
+def test_a_reordered_quote_gets_its_closest_passage() -> None:
+    """Words in another order (or a few changed) are not "nothing like it": the
+    passage is found and the difference named."""
+    from drafting.quotes import find_in
+
+    archive = "Labour was forced in every region where cotton is grown in the country."
+    verdict = find_in("every region of the country where cotton is grown", archive)
+    assert not verdict.found and verdict.score >= 90
+    assert verdict.closest == "every region where cotton is grown in the country."
+    assert verdict.difference == ('the quote has "every region of the country where" where '
+                                  'the source has "every region where"')
+    same = find_in("is grown cotton where", "Only where cotton is grown, the men work.")
+    assert same.difference == "the same words in another order"
+    assert not find_in("nothing of the kind appears", archive).closest
