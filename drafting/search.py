@@ -28,9 +28,9 @@ from drafting.seal import tag
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT, fact_id TEXT, seal TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS facts USING fts5(
-    fact_id UNINDEXED, title, tags, body, tokenize='unicode61 remove_diacritics 2');
+    fact_id UNINDEXED, title, tags, body, tokenize='porter unicode61 remove_diacritics 2');
 """
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: words stemmed (porter)
 WEIGHTS = (0.0, 10.0, 5.0, 1.0)  # fact_id, title, tags, body
 
 
@@ -150,15 +150,67 @@ def intact(connection: sqlite3.Connection) -> bool:
     return checked == count == total
 
 
-def fts_query(words: list[str]) -> str:
-    """Words as an FTS5 query: every word must match (as a word or a word's start)."""
-    terms = [re.sub(r'"', "", w) for w in " ".join(words).split()]
-    return " ".join(f'"{t}"*' for t in terms if t)
+#: A search's parts: a "quoted phrase", a parenthesis, or a word (AND, OR, NOT in
+#: capitals are operators, as in FTS5).
+QUERY_PART = re.compile(r'"([^"]*)"?|([()])|([^\s()"]+)')
+OPERATORS = ("AND", "OR", "NOT")
+
+
+def fts_query(words: list[str], synonyms: dict[str, list[str]] | None = None) -> str:
+    """A search as an FTS5 query: each word matches as a word or a word's start, in
+    every spelling ``synonyms`` gives it (stemmed: "strikes" finds "strike"); a
+    "quoted phrase" matches those words in that order; AND, OR, NOT and parentheses
+    combine them (words side by side must all match)."""
+    out: list[str] = []
+    for phrase, paren, word in QUERY_PART.findall(" ".join(words)):
+        if paren:
+            out.append(paren)
+        elif word in OPERATORS:
+            out.append(word)
+        elif phrase.strip():
+            out.append('"' + phrase.strip() + '"')
+        elif word:
+            term = re.sub(r'[*^:"]', "", word)
+            forms = [term, *(synonyms or {}).get(term.lower(), [])] if term else []
+            if len(forms) > 1:
+                out.append("(" + " OR ".join(f'"{f}"*' for f in forms) + ")")
+            elif forms:
+                out.append(f'"{term}"*')
+    return " ".join(out)
+
+
+def load_synonyms(root: Path) -> dict[str, list[str]]:
+    """Each word's other spellings: the shipped British/American list and the
+    library's own (``search: synonyms:`` in drafting.yaml)."""
+    from importlib import resources
+
+    import yaml
+
+    groups = yaml.safe_load(resources.files("drafting").joinpath("data/spellings.yaml")
+                            .read_text(encoding="utf-8"))["synonyms"]
+    config = root / "drafting.yaml"
+    if config.is_file():
+        from drafting.library import read_text
+        from drafting.yamldata import parse_yaml
+
+        data = parse_yaml(read_text(config), config, 1) or {}
+        own = (data.get("search") or {}).get("synonyms") if isinstance(data, dict) else None
+        if own is not None and not (isinstance(own, list)
+                                    and all(isinstance(g, list) for g in own)):
+            raise DraftingError("search.synonyms must be a list of lists of words, like "
+                                "[[labor, labour]]", Location(config))
+        groups = [*groups, *(own or [])]
+    out: dict[str, list[str]] = {}
+    for group in groups:
+        words = [str(w) for w in group]
+        for word in words:
+            out.setdefault(word.lower(), []).extend(w for w in words if w.lower() != word.lower())
+    return out
 
 
 def search(root: Path, words: list[str], limit: int = 20, retry: bool = True) -> list[Hit]:
     """Facts matching all ``words``, best first."""
-    query = fts_query(words)
+    query = fts_query(words, load_synonyms(root))
     if not query:
         return []
     forget_folders()
@@ -172,7 +224,9 @@ def search(root: Path, words: list[str], limit: int = 20, retry: bool = True) ->
             f"bm25(facts, {', '.join(map(str, WEIGHTS))}) AS score FROM facts "
             "WHERE facts MATCH ? ORDER BY score LIMIT ?", (query, limit)).fetchall()
     except sqlite3.OperationalError as err:
-        raise DraftingError(f"cannot search for {' '.join(words)!r}: {err}") from None
+        raise DraftingError(f"cannot search for {' '.join(words)!r} ({err}); close every "
+                            "quote and parenthesis, and put AND, OR, NOT between words") \
+            from None
     except sqlite3.DatabaseError:  # damaged while in use: search once more, from nothing
         connection.close()
         index = cache_path(root, "search.sqlite")
