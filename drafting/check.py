@@ -36,11 +36,13 @@ from drafting.markdown import parse_blocks
 from drafting.model import Block, NoteMark, Source
 from drafting.style import parse_date
 
-CHECK_VERSION = "4"
+CHECK_VERSION = "5"
 ERROR, WARNING = "error", "warning"
 PSEUDO_FACT_KEY = "fact:"
 STRAIGHT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 MIN_PROSE_WORDS = 25
+#: A key as a citation names it (``@grishin-2019``), read loosely from unparsed text.
+KEY_MENTION = re.compile(r"@([\w][\w:.#$%&+?<>~/-]*[\w])")
 
 
 @dataclass(frozen=True)
@@ -147,9 +149,26 @@ def parse_markdown(text: str, path: Path, line: int, report: dict[str, Any]) -> 
     try:
         return parse_blocks(text, Location(path, line))
     except DraftingError as err:
+        # the citations cannot be read: the keys named in the text still count as cited
+        # (else their sources would be called unused as well)
+        report["mentions"] = sorted(set(KEY_MENTION.findall(text)))
+        lines = text.split("\n")
         for one in getattr(err, "errors", [err]):
-            report["problems"].append(from_error("citation-syntax", one, path))
+            problem = from_error("citation-syntax", one, path)
+            problem[3] = citation_col(lines, line, problem[2], one.message)
+            report["problems"].append(problem)
         return []
+
+
+def citation_col(lines: list[str], first_line: int, line: int, message: str) -> int:
+    """The column of the citation a message quotes ('[see @x, 3'), in its line."""
+    quoted = re.search(r"'(\[[^']{1,40})", message)
+    index = line - first_line
+    if quoted and 0 <= index < len(lines):
+        at = lines[index].find(quoted[1][:20])
+        if at >= 0:
+            return at + 1
+    return 1
 
 
 def source_col(lines: list[str], first_line: int, line: int, col: int, text: str) -> int:
@@ -385,6 +404,7 @@ def check_references(lib: Library) -> list[list[Any]]:
     cited: set[str] = set()
     known_facts = fact_ids(lib)
     for path, report in [*lib.facts.items(), *lib.briefs.items()]:
+        cited.update(report.get("mentions", []))
         for key, line in report["cites"]:
             cited.add(key)
             if key not in lib.sources:

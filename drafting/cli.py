@@ -23,13 +23,34 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)
 
 
 def report(error: DraftingError) -> None:
-    """Print each problem on its own line of stderr."""
+    """Print each problem on its own line of stderr ("error" in red on a terminal)."""
     for line in str(error).splitlines():
-        click.echo(f"error: {line}", err=True)
+        click.echo(f"{click.style('error', fg='red', bold=True)}: {line}", err=True)
+
+
+def coloured(problem: Any) -> str:
+    """A check problem's line, its severity in colour on a terminal (plain when piped:
+    click drops the colour)."""
+    colour = "red" if problem.severity == "error" else "yellow"
+    word = click.style(problem.severity, fg=colour, bold=True)
+    return str(problem).replace(f": {problem.severity}: ", f": {word}: ", 1)
 
 
 class Group(click.Group):
-    """A click group that reports input problems as one-line errors, exit status 1."""
+    """A click group that reports input problems as one-line errors, exit status 1,
+    and lists its commands with their whole first sentence."""
+
+    group_class = type  # subgroups (fact, source, template) list theirs so too
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=300)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -96,8 +117,8 @@ def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf:
             report(err)
             failed = True
             continue
-        click.echo(f"wrote {display_path(result.output)} ({result.footnotes} footnotes, "
-                   f"{len(result.facts)} facts)")
+        click.echo(f"wrote {display_path(result.output)} ({counted(result.footnotes, 'footnote')}"
+                   f", {counted(len(result.facts), 'fact')})")
         if changes:
             if result.changes is None:
                 click.echo("  no earlier build to compare with")
@@ -167,7 +188,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
         click.echo(json.dumps(as_json(problems), indent=2, ensure_ascii=False))
     else:
         for problem in problems:
-            click.echo(as_github(problem) if output_format == "github" else str(problem))
+            click.echo(as_github(problem) if output_format == "github" else coloured(problem))
         if output_format == "text":
             click.echo(summary(problems))
     failing = [p for p in problems if p.severity == "error" or strict]
@@ -233,6 +254,11 @@ def plain(parts: Iterable[Any]) -> str:
     return plain_text(parts)
 
 
+def counted(number: int, noun: str) -> str:
+    """``1 footnote``, ``2 footnotes``."""
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 def clip(text: str, size: int | None) -> str:
     return shorten(text, size)
 
@@ -273,8 +299,9 @@ def init(folder: Path, style_name: str) -> None:
     from drafting.upkeep import init_library
 
     written = init_library(folder, style=style_name)
-    click.echo(f"created {display_path(folder)} ({len(written)} files); next:")
-    click.echo(f"  cd {display_path(folder)} && drafting check && "
+    click.echo(f"created {display_path(folder)} ({counted(len(written), 'file')}); next:")
+    here = folder.resolve() == Path.cwd().resolve()
+    click.echo(f"  {'' if here else f'cd {display_path(folder)} && '}drafting check && "
                "drafting build briefs/example.md")
 
 
@@ -616,7 +643,10 @@ def fact_rename(old: str, new: str) -> None:
     from drafting.upkeep import rename_fact
 
     changed = rename_fact(library_root(), old, new)
-    click.echo(f"renamed {old} to {new}; {len(changed)} files changed")
+    others = [p for p in changed if p.stem not in (old, new)]  # the fact's own file aside
+    click.echo(f"renamed {old} to {new}; {counted(len(others), 'other file')} changed"
+               + (f": {', '.join(display_path(p) for p in others)}" if 0 < len(others) <= 5
+                  else ""))
 
 
 # ------------------------------------------------------------------ sources
@@ -763,7 +793,7 @@ def source_rename(old: str, new: str) -> None:
     from drafting.upkeep import rename_source
 
     changed = rename_source(library_root(), old, new)
-    click.echo(f"renamed {old} to {new}; {len(changed)} files changed")
+    click.echo(f"renamed {old} to {new}; {counted(len(changed), 'file')} changed")
 
 
 main = cli

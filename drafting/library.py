@@ -146,11 +146,11 @@ class Library:
 
 
 def suggest(name: str, known: Iterable[str]) -> str:
-    """A ``; did you mean 'x'?`` hint for a misspelt name."""
+    """A `` (did you mean 'x'?)`` hint for a misspelt name, to put right after it."""
     import difflib
 
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.7)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def find_root(start: Path) -> Path:

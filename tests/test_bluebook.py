@@ -233,7 +233,7 @@ def test_a_shortjournal_field_wins(tmp_path: Path) -> None:
     ("periodicals: [a, b]\n", "'periodicals' must be 'Full Name: Abbr.' pairs"),
     ("omit: {x: y}\n", "'omit' must be a list of words"),
     ("months: [a, b]\n", "'months' must be a list of twelve month names"),
-    ("periodical: {A: B}\n", "unknown table part 'periodical'; did you mean 'periodicals'"),
+    ("periodical: {A: B}\n", "unknown table part 'periodical' \\(did you mean 'periodicals'"),
     ("periodicals: {A: 5}\n", "must hold text only"),
     ("- just\n- a list\n", "a table must map names"),
     ("words: 5\n", "'words' must be 'Word: Abbr.' pairs"),

@@ -25,7 +25,7 @@ def test_build_writes_default_output(make_library) -> None:
     brief = make_library.brief('{{ fact("x") }}')
     result = run("build", brief)
     assert result.exit_code == 0, result.output
-    assert re.search(r"wrote .*build/test\.docx \(1 footnotes, 1 facts\)", result.output)
+    assert re.search(r"wrote .*build/test\.docx \(1 footnote, 1 fact\)", result.output)
     out = make_library.root / "build" / "test.docx"
     assert read_footnotes(out)[1][0].text.startswith("Andrei Grishin, Fergana News Agency")
 
@@ -46,7 +46,7 @@ def broken(make_library, case: str) -> tuple[Path, str]:
             'Intro.\n\n{{ fact("gone") }}'
         ), rf"test\.md:{BODY + 2}: unknown fact 'gone'"
     if case == "misspelt fact":
-        return lib.brief('{{ fact("goood") }}'), r"unknown fact 'goood'; did you mean 'good'\?"
+        return lib.brief('{{ fact("goood") }}'), r"unknown fact 'goood' \(did you mean 'good'\?\)"
     if case == "unknown key in fact":
         lib.fact("bad", "Line one.\n\nLine two [@nokey, 5].")
         return (lib.brief('{{ fact("bad") }}'), r"bad\.md:8: unknown source key '@nokey'")

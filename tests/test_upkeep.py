@@ -89,7 +89,7 @@ def test_fact_new_from_text_stdin_and_refusals(example: Path) -> None:
     again = run("fact", "new", "kz-strike-2022", "--text", "x")
     assert again.exit_code == 1 and "already exists" in again.stderr
     assert "not a usable fact id" in run("fact", "new", "../escape", "--text", "x").stderr
-    assert "unknown source key 'grishn-2019'; did you mean 'grishin-2019'" in run(
+    assert "unknown source key 'grishn-2019' (did you mean 'grishin-2019'?)" in run(
         "fact", "new", "x1", "--text", "x", "--cite", "grishn-2019").stderr
     assert "not inside snippets" in run("fact", "new", "x2", "--text", "x",
                                         "--dir", "../..").stderr
