@@ -515,14 +515,15 @@ def fact() -> None:
 
 @fact.command("new")
 @click.argument("fact_id")
-@click.option("--title", help="A one-line title (default: from the id).")
+@click.option("--title", help="A one-line title (default: the text's first words).")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
 @click.option("--cite", help="Cite a source at the end: 'KEY' or 'KEY, PIN'.")
 @click.option("--text", help="The fact's text (default: standard input, or $EDITOR).")
 @click.option("--dir", "folder", default="", help="A folder under snippets/ to put it in.")
 def fact_new(fact_id: str, title: str | None, tags: tuple[str, ...], cite: str | None,
              text: str | None, folder: str) -> None:
-    """Create snippets/[DIR/]FACT_ID.md with front matter (title, tags, as_of today)."""
+    """Create snippets/[DIR/]FACT_ID.md with front matter: title (the text's first words),
+    tags, and as_of (the cited source's date, else today)."""
     from drafting.upkeep import new_fact
 
     root = library_root()

@@ -7,6 +7,7 @@ number, text, the sources it cites and the fact it came from. ``fact used-by`` a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -77,6 +78,28 @@ def save(root: Path, brief: Path, output: Path, notes: list[NoteRecord]) -> None
                                 f"record:{path.name}"))
     except OSError:
         pass
+
+
+def rename_fact(root: Path, old: str, new: str) -> None:
+    """After ``fact rename``: the last builds' notes name the fact by its new id (so
+    ``used-by`` still finds them before the next build). Quietly skipped when the cache
+    cannot be written; a record not sealed by this user is left alone."""
+    folder = cache_path(root, "builds", folder=True)
+    for path in sorted(folder.glob("*.json")) if folder else []:
+        raw = read_cached(path)
+        payload = unseal(raw, f"record:{path.name}") if raw is not None else None
+        try:
+            data = json.loads(payload) if payload is not None else None
+            notes = data["notes"] if isinstance(data, dict) else []
+            hits = [n for n in notes if isinstance(n, dict) and n.get("fact") == old]
+        except (ValueError, TypeError, KeyError):
+            continue
+        for note in hits:
+            note["fact"] = new
+        if hits:
+            with contextlib.suppress(OSError):
+                replace_file(path, seal(json.dumps(data, ensure_ascii=False).encode(),
+                                        f"record:{path.name}"))
 
 
 def all_records(root: Path) -> dict[str, list[NoteRecord]]:

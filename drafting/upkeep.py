@@ -90,24 +90,49 @@ def write_new_fact(root: Path, fact_id: str, body: str, title: str | None,
     if root.resolve() / "snippets" not in [target, *target.parents]:
         raise DraftingError(f"folder '{folder}' is not inside snippets/")
     text = body.strip()
+    source_date = None
     if cite:
         key, _, pin = (part.strip() for part in cite.partition(","))
         chunks = read_bib(root).chunks
         if key not in bibfile.entries(chunks):
             raise DraftingError(f"unknown source key '{key}'"
                                 f"{suggest(key, bibfile.entries(chunks))}; add it first")
+        source_date = entry_date(bibfile.entries(chunks)[key])
         text = f"{text} [@{key}{', ' + pin if pin else ''}]".strip()
     if not text:
         raise DraftingError("the fact has no text; give it with --text, on standard input, "
                             "or in the editor")
-    title = title or fact_id.replace("-", " ").capitalize()
+    title = title or first_words(body) or fact_id.replace("-", " ").capitalize()
     tag_list = ", ".join(yaml_scalar(t) for t in tags)
+    as_of = today or source_date or dt.date.today()  # as of the source it states, if cited
     front = (f"---\ntitle: {yaml_scalar(title)}\ntags: [{tag_list}]\n"
-             f"as_of: {(today or dt.date.today()).isoformat()}\n---\n")
+             f"as_of: {as_of.isoformat()}\n---\n")
     target.mkdir(parents=True, exist_ok=True)
     path = target / f"{fact_id}.md"
     Transaction(root, {path: front + text + "\n"}).commit()
     return path
+
+
+def entry_date(chunk: bibfile.Chunk) -> dt.date | None:
+    """The most precise date an entry gives (``date``, else ``year`` and ``month``):
+    the first day of its month or year when it gives no day."""
+    from drafting.style import parse_date, year_month
+
+    fields = {n: v.strip().strip("{}") for n, v in chunk.fields}
+    value = (fields.get("date") or year_month(fields)).split("/")[0]
+    parts = parse_date(value) if value else None
+    if not parts:
+        return None
+    year, month, day = parts
+    return dt.date(year, month or 1, day or 1)
+
+
+def first_words(text: str, size: int = 10) -> str:
+    """A title from a fact's first sentence (its first ``size`` words)."""
+    plain = re.sub(r"\[[^\]]*@[^\]]*\]|\^\[[^\]]*\]|[*_`\\]", "", text)
+    sentence = re.split(r"(?<=[.!?])\s", plain.strip(), maxsplit=1)[0].rstrip(".!? ")
+    words = sentence.split()
+    return " ".join(words[:size]) + ("…" if len(words) > size else "")
 
 
 def yaml_scalar(value: str) -> str:
@@ -157,6 +182,9 @@ def renamed_fact(root: Path, old: str, new: str) -> list[Path]:
         if path.parent.name == "briefs":
             refuse_unrenamed(path, changed, old)
     transaction.commit()
+    from drafting.record import rename_fact as rename_in_records
+
+    rename_in_records(root, old, new)
     return transaction.paths
 
 

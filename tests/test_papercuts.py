@@ -70,3 +70,19 @@ def test_a_suggestion_reads_as_one_sentence(library) -> None:
     output = run("check").output
     assert "unknown source key '@grishn-2019' (did you mean 'grishin-2019'?); add it to " \
         "sources.bib" in output
+
+
+def test_fact_new_defaults_and_used_by_after_a_rename(library, tmp_path: Path) -> None:
+    """A new fact's title is its first words and its as_of the cited source's date; and
+    after a rename, used-by still knows the notes of the last build."""
+    made = run("fact", "new", "strike-2019", "--cite", "grishin-2019, 4", "--text",
+               "Oil workers struck in Zhanaozen in 2019. Many were detained.")
+    assert made.exit_code == 0, made.output
+    text = (library.root / "snippets" / "strike-2019.md").read_text(encoding="utf-8")
+    assert "title: Oil workers struck in Zhanaozen in 2019\n" in text
+    assert "as_of: 2019-07-15\n" in text  # grishin-2019's date
+    brief = library.brief('{{ fact("strike-2019") }}')
+    assert run("build", brief, "-o", tmp_path / "o.docx").exit_code == 0
+    assert run("fact", "rename", "strike-2019", "zhanaozen-2019").exit_code == 0
+    used = run("fact", "used-by", "zhanaozen-2019").output
+    assert "note 1" in used and "no footnote" not in used

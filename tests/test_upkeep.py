@@ -81,7 +81,9 @@ def test_fact_new_from_text_stdin_and_refusals(example: Path) -> None:
     assert result.exit_code == 0, result.output
     path = example / "snippets" / "kazakhstan" / "kz-strike-2022.md"
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("---\ntitle: Kz strike 2022\ntags: [strikes, oil]\nas_of: ")
+    # the title from the first sentence, as_of the cited source's date (July 15, 2019)
+    assert text.startswith("---\ntitle: In 2022, oil workers struck in Zhanaozen\n"
+                           "tags: [strikes, oil]\nas_of: 2019-07-15\n")
     assert text.endswith("In 2022, oil workers struck in Zhanaozen. [@grishin-2019, 4]\n")
     assert run("fact", "new", "from-stdin", stdin="Read from stdin [@grishin-2019].\n"
                ).exit_code == 0
