@@ -243,7 +243,9 @@ def note_records(prepared: Prepared, resolved: list[ResolvedNote],
               for note in notes_of(prepared.assembled)]
     out = []
     for note, parts, fact in zip(resolved, notes, origin, strict=True):
-        keys = [i.item.key for p in note.parts if isinstance(p, ResolvedCitation) for i in p.items]
-        text = plain_text(parts)
-        out.append(record.NoteRecord(note.number, text, list(dict.fromkeys(keys)), fact))
+        items = [i.item for p in note.parts if isinstance(p, ResolvedCitation) for i in p.items]
+        keys = [item.key for item in items]
+        cites = tuple(f"{item.key}, {item.pin}" for item in items)
+        out.append(record.NoteRecord(note.number, plain_text(parts), list(dict.fromkeys(keys)),
+                                     fact, cites))
     return out

@@ -27,6 +27,7 @@ class NoteRecord:
     text: str
     keys: list[str]
     fact: str  # the fact it came from, or "" for the brief's own text
+    cites: tuple[str, ...] = ()  # each citation as written: "key, pin" (what it is)
 
 
 def brief_name(root: Path, brief: Path) -> str:
@@ -50,7 +51,8 @@ def read_record(path: Path) -> tuple[str, list[NoteRecord]] | None:
         payload = unseal(raw, f"record:{path.name}") if raw is not None else None
         data = json.loads(payload) if payload is not None else None
         notes = [NoteRecord(int(n["number"]), str(n["text"]), [str(k) for k in n["keys"]],
-                            str(n["fact"])) for n in data["notes"]]
+                            str(n["fact"]), tuple(str(c) for c in n.get("cites", [])))
+                 for n in data["notes"]]
         return str(data["brief"]), notes
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -70,8 +72,8 @@ def save(root: Path, brief: Path, output: Path, notes: list[NoteRecord]) -> None
         return
     data = {"brief": brief_name(root, brief), "output": str(output),
             "built": dt.datetime.now().isoformat(timespec="seconds"),
-            "notes": [{"number": n.number, "text": n.text, "keys": n.keys, "fact": n.fact}
-                      for n in notes]}
+            "notes": [{"number": n.number, "text": n.text, "keys": n.keys, "fact": n.fact,
+                       "cites": list(n.cites)} for n in notes]}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         replace_file(path, seal(json.dumps(data, ensure_ascii=False).encode(),
@@ -142,18 +144,18 @@ def changes(old: list[NoteRecord], new: list[NoteRecord]) -> list[str]:
 
 def align(old: list[NoteRecord], new: list[NoteRecord]) -> list[tuple[NoteRecord, NoteRecord]]:
     """Old and new notes paired: the same text first (nearest number wins), then the
-    same sources cited (a note whose short form or pinpoint changed), in order."""
+    same citations (sources and pinpoints: the same citation moved, its short form
+    changed), then the same sources (a pinpoint changed), in order."""
     pairs: list[tuple[NoteRecord, NoteRecord]] = []
     free = list(old)
-    for match in (lambda a, b: a.text == b.text, lambda a, b: a.keys == b.keys and a.keys):
+    for match in (lambda a, b: a.text == b.text, lambda a, b: a.cites == b.cites and a.cites,
+                  lambda a, b: a.keys == b.keys and a.keys):
         for note in new:
             if any(b is note for _, b in pairs):
                 continue
             found = [o for o in free if match(o, note)]
             if found:
-                # the same pinpoint (its last word) first, then the nearest number
-                best = min(found, key=lambda o: (o.text.split()[-1:] != note.text.split()[-1:],
-                                                 abs(o.number - note.number)))
+                best = min(found, key=lambda o: abs(o.number - note.number))
                 free.remove(best)
                 pairs.append((best, note))
     return pairs
@@ -183,10 +185,11 @@ def word_diff(before: str, after: str, context: int = 4) -> str:
     import difflib
 
     a, b = before.split(" "), after.split(" ")
-    if len(a) + len(b) <= 14:
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    if len(a) + len(b) <= 14 or matcher.ratio() < 0.5:  # short, or another form altogether
         return f"text changed: {clip(before, 200)} → {clip(after, 200)}"
     out: list[str] = []
-    ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    ops = matcher.get_opcodes()
     for index, (tag, i1, i2, j1, j2) in enumerate(ops):
         if tag == "equal":
             words = a[i1:i2]
