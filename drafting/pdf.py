@@ -14,9 +14,17 @@ from drafting.store import default_mode
 TIMEOUT = 300
 
 
+#: Where LibreOffice's installers put it when it is not on the PATH.
+INSTALLED = ("/Applications/LibreOffice.app/Contents/MacOS/soffice",
+             r"C:\Program Files\LibreOffice\program\soffice.exe",
+             r"C:\Program Files (x86)\LibreOffice\program\soffice.exe")
+
+
 def find_soffice() -> str | None:
-    """The LibreOffice program, if installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """The LibreOffice program, if installed: on the PATH, else where its installer
+    for macOS or Windows puts it."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    return found or next((p for p in INSTALLED if Path(p).is_file()), None)
 
 
 def to_pdf(docx: Path) -> Path:
