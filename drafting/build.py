@@ -179,12 +179,14 @@ def dry_run(brief_path: Path, library: Library | None = None) -> int:
 
 
 def build(brief_path: Path, output: Path | None = None, style: str | None = None,
-          use_cache: bool = True, remember: bool = True) -> BuildResult:
+          use_cache: bool = True, remember: bool = True, compare: bool = False
+          ) -> BuildResult:
     """Build ``brief_path`` into a .docx; returns where it went and what it holds.
 
     Files parsed by earlier builds come from ``.drafting-cache/`` unless ``use_cache``
     is off; the build is kept as the brief's last (for ``--changes`` and ``used-by``)
-    unless ``remember`` is off."""
+    unless ``remember`` is off; with ``compare``, what changed since the last is said
+    (difflib over every note: only when asked)."""
     with recording() as reads:
         prepared = prepare(brief_path, style, use_cache=use_cache)
         rendered = cache_path(prepared.library.root, "rendered", folder=True) \
@@ -202,7 +204,7 @@ def build(brief_path: Path, output: Path | None = None, style: str | None = None
     if prepared.library.memo:
         prepared.library.memo.save()
     now = note_records(prepared, resolved, notes)
-    before = record.load(prepared.library.root, brief_path)
+    before = record.load(prepared.library.root, brief_path) if compare else None
     if remember:
         record.save(prepared.library.root, brief_path, out, now)
     return BuildResult(output=out, footnotes=len(notes), facts=prepared.assembled.facts,

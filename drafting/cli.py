@@ -112,7 +112,7 @@ def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf:
     for brief in briefs:
         try:
             recovered(find_root(brief.parent))
-            result = run_build(brief, output, style, use_cache=not no_cache)
+            result = run_build(brief, output, style, use_cache=not no_cache, compare=changes)
         except DraftingError as err:
             report(err)
             failed = True

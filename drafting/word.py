@@ -721,13 +721,11 @@ def fill(filing: Filing, blocks: Sequence[Block], notes: Sequence[Sequence[Inlin
     writer = _Writer(filing, targets, table)
     note_iter = iter(notes)
     parent = filing.marker.getparent()
-    index = parent.index(filing.marker)
     paragraphs = []
-    for block in blocks:
+    for block in blocks:  # each before the marker: linear (lxml's insert(i) is O(i))
         count = sum(isinstance(i, NoteMark) for i in block.inlines)
         paragraphs.append(writer.paragraph(block, [next(note_iter) for _ in range(count)]))
-    for offset, paragraph in enumerate(paragraphs):
-        parent.insert(index + offset, paragraph)
+        filing.marker.addprevious(paragraphs[-1])
     if sources is not None:  # an appendix: after everything, on a page of its own
         body = filing.package.tree(DOCUMENT).find(w("body"))
         end = body.find(w("sectPr"))
