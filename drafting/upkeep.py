@@ -235,13 +235,15 @@ def rename_source(root: Path, old: str, new: str) -> list[Path]:
         if taken:
             raise DraftingError(f"source key '{new}' already exists", Location(bib, taken.line))
         wanted = renamed(bibfile.summary(chunks), old, new)
+        canonical = is_canonical(current)
         bibfile.rename_key(entries[old], new)
         for chunk in chunks:  # crossref = {old}
             if chunk.kind == "entry" and any(n == "crossref" for n, _ in chunk.fields):
                 chunk.text = re.sub(r"(crossref\s*=\s*[{\"]\s*)" + re.escape(old) + r"(\s*[}\"])",
                                     lambda m: m[1] + new + m[2], chunk.text, flags=re.I)
         transaction = Transaction(root)
-        transaction.write(bib, current.checked(bibfile.join(chunks), wanted, "the rename"))
+        transaction.write(bib, current.checked(in_layout(current, bibfile.join(chunks),
+                                                         canonical), wanted, "the rename"))
         pattern = citation_pattern(old)
         for path, text in library_texts(root).items():
             changed = pattern.sub(lambda m: m[1] + new, text)
@@ -405,18 +407,24 @@ def archive_attachments(chunks: list[bibfile.Chunk], root: Path, origin: Path | 
     return copies
 
 
-def in_layout(current: Bib, new: str) -> str:
-    """``new`` (sources.bib with entries added) in ``fmt``'s layout, entries sorted, if
-    sources.bib was in that layout before, so ``fmt --check`` stays clean after a
+def in_layout(current: Bib, new: str, was_canonical: bool | None = None) -> str:
+    """``new`` (sources.bib after an edit) in ``fmt``'s layout, entries sorted, if
+    sources.bib was in that layout before (``was_canonical``, when the caller knew it
+    before changing ``current``'s chunks), so ``fmt --check`` stays clean after a
     write; left as it is otherwise (a file kept in its own order stays so)."""
-    if not current.text.strip():
-        was_canonical = True
-    else:
-        try:
-            was_canonical = current.path.read_bytes() == canonical_bib(current, True).encode()
-        except DraftingError:
-            was_canonical = False
+    if was_canonical is None:
+        was_canonical = is_canonical(current)
     return bibfile.canonical(bibfile.parse(new), True) if was_canonical else new
+
+
+def is_canonical(current: Bib) -> bool:
+    """Whether sources.bib is byte for byte in ``fmt``'s layout (an empty one is)."""
+    if not current.text.strip():
+        return True
+    try:
+        return current.path.read_bytes() == canonical_bib(current, True).encode()
+    except DraftingError:
+        return False
 
 
 def new_strings(incoming: list[bibfile.Chunk], chunks: list[bibfile.Chunk],

@@ -267,3 +267,19 @@ def test_sync_keeps_crlf_and_refuses_a_broken_export(fresh: Path, tmp_path: Path
     result = run("source", "sync", export, "--write")
     assert result.exit_code == 1 and "new.bib:1:" in result.output
     assert bib.read_bytes() == before
+
+
+def test_fmt_stays_clean_after_every_writing_command(example: Path) -> None:
+    """Renaming a source to a key that sorts elsewhere, adding and renaming facts: the
+    library stays in fmt's layout after each."""
+    steps = [("source", "rename", "hrw-2018-attack", "aaa-attack"),
+             ("fact", "new", "zz-new", "--cite", "aaa-attack, 2", "--tag", "x", "--text",
+              "A claim made in 2018."),
+             ("fact", "rename", "zz-new", "aa-new"),
+             ("source", "add")]
+    for step in steps:
+        stdin = "@misc{0-first, title = {First}, year = {2020}}\n" if step[-1] == "add" else None
+        result = CliRunner().invoke(cli, list(step), input=stdin)
+        assert result.exit_code == 0, (step, result.output)
+        check = run("fmt", "--check")
+        assert check.exit_code == 0, (step, check.output)
