@@ -53,8 +53,8 @@ def broken(make_library, case: str) -> tuple[Path, str]:
     if case == "unknown key in brief":
         return (
             lib.brief("Para one.\n\nPara two [@grishin-2091]."),
-            rf"test\.md:{BODY + 2}: unknown source key '@grishin-2091'; "
-            "did you mean 'grishin-2019'",
+            rf"test\.md:{BODY + 2}: unknown source key '@grishin-2091' "
+            r"\(did you mean 'grishin-2019'\?\)",
         )
     if case == "unknown signal":
         return lib.brief("Text [sea @grishin-2019]."), rf"test\.md:{BODY}: unknown signal 'sea'"
