@@ -108,9 +108,7 @@ def merge(base: str, ours: str, theirs: str) -> Merged:
         elif key not in o:
             out.append(chunk)  # we added it
         elif bibfile.summary([chunk]) != bibfile.summary([o[key]]):
-            result.conflicts.append(f"{key}: changed here, deleted on the other side")
-            out.append(replaced(chunk, f"{OURS}\n{chunk.text[chunk.start:].rstrip()}\n"
-                                       f"{SEPARATOR}\n{THEIRS}\n"))
+            out.append(deleted_on_one_side(chunk, ours_kept=True, conflicts=result.conflicts))
         # else: they deleted it and we did not change it: it goes
     for key, chunk in b.items():
         if key in a:
@@ -118,13 +116,23 @@ def merge(base: str, ours: str, theirs: str) -> Merged:
         if key not in o:
             out.append(chunk)  # they added it
         elif bibfile.summary([chunk]) != bibfile.summary([o[key]]):
-            result.conflicts.append(f"{key}: changed on the other side, deleted here")
-            out.append(replaced(chunk, f"{OURS}\n{SEPARATOR}\n"
-                                       f"{chunk.text[chunk.start:].rstrip()}\n{THEIRS}\n"))
+            out.append(deleted_on_one_side(chunk, ours_kept=False, conflicts=result.conflicts))
     known = {c.key.lower() for c in chunks["ours"] if c.kind == "string"}
     strings = [c for c in chunks["theirs"] if c.kind == "string" and c.key.lower() not in known]
     result.text = layout(ours, strings, out)
     return result
+
+
+def deleted_on_one_side(chunk: bibfile.Chunk, ours_kept: bool, conflicts: list[str]
+                        ) -> bibfile.Chunk:
+    """An entry one side changed and the other deleted: a conflict, the changed entry
+    on its side of the markers and nothing on the other."""
+    text = chunk.text[chunk.start:].rstrip()
+    mine, yours = (text, "") if ours_kept else ("", text)
+    conflicts.append(f"{chunk.key}: " + ("changed here, deleted on the other side" if ours_kept
+                                         else "changed on the other side, deleted here"))
+    block = [OURS, *([mine] if mine else []), SEPARATOR, *([yours] if yours else []), THEIRS]
+    return replaced(chunk, "\n".join(block) + "\n")
 
 
 def replaced(chunk: bibfile.Chunk, text: str) -> bibfile.Chunk:

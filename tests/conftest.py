@@ -81,3 +81,20 @@ def _sealing_key(tmp_path_factory: pytest.TempPathFactory) -> None:
 @pytest.fixture
 def make_library(tmp_path: Path) -> LibraryMaker:
     return LibraryMaker(tmp_path / "lib")
+
+
+def copy_example(root: Path) -> Path:
+    """A copy of the example library (its facts, briefs, templates, sources) at ``root``."""
+    for part in ("snippets", "briefs", "templates", "sources"):
+        shutil.copytree(ROOT / part, root / part)
+    for name in ("sources.bib", "drafting.yaml"):
+        shutil.copy(ROOT / name, root)
+    return root
+
+
+@pytest.fixture
+def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example library, as the working folder."""
+    root = copy_example(tmp_path / "library")
+    monkeypatch.chdir(root)
+    return root

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import copy_example
 
 ROOT = Path(__file__).resolve().parent.parent
 FACT = "snippets/kazakhstan/fprk-state-control.md"
@@ -28,11 +28,7 @@ def check(repo: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "library"
-    for part in ("snippets", "briefs", "templates", "sources"):
-        shutil.copytree(ROOT / part, root / part)
-    for name in ("sources.bib", "drafting.yaml"):
-        shutil.copy(ROOT / name, root)
+    root = copy_example(tmp_path / "library")
     run("git", "init", "-q", cwd=root)
     run("git", "add", "-A", cwd=root)
     assert run("git", "commit", "-qm", "library", cwd=root).returncode == 0

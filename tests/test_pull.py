@@ -162,28 +162,37 @@ def test_a_reviewers_edits_come_back(built: tuple[Path, Path], tmp_path: Path) -
         [first.note_text(n) for n in first.note_order()]
 
 
-def without_bookmarks(source: Path, target: Path, digest: str) -> Path:
-    """The document with one fact's markers taken out (as when its words are retyped)."""
-    with zipfile.ZipFile(source) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
+def rewritten_document(source: Path, target: Path, change) -> Path:
+    """``source`` with ``change(root)`` applied to its document.xml tree, saved as
+    ``target`` (an edit by hand, as another program or a careless user makes)."""
     from lxml import etree
 
-    from drafting.wordml import w
-
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
     root = etree.fromstring(parts["word/document.xml"])
-    ids = set()
-    for start in list(root.iter(w("bookmarkStart"))):
-        if start.get(w("name"), "").startswith(f"_df_{digest}_"):
-            ids.add(start.get(w("id")))
-            start.getparent().remove(start)
-    for end in list(root.iter(w("bookmarkEnd"))):
-        if end.get(w("id")) in ids:
-            end.getparent().remove(end)
+    change(root)
     parts["word/document.xml"] = etree.tostring(root)
     with zipfile.ZipFile(target, "w") as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
     return target
+
+
+def without_bookmarks(source: Path, target: Path, digest: str) -> Path:
+    """The document with one fact's markers taken out (as when its words are retyped)."""
+    from drafting.wordml import w
+
+    def change(root) -> None:
+        ids = set()
+        for start in list(root.iter(w("bookmarkStart"))):
+            if start.get(w("name"), "").startswith(f"_df_{digest}_"):
+                ids.add(start.get(w("id")))
+                start.getparent().remove(start)
+        for end in list(root.iter(w("bookmarkEnd"))):
+            if end.get(w("id")) in ids:
+                end.getparent().remove(end)
+
+    return rewritten_document(source, target, change)
 
 
 def test_a_fact_whose_marker_is_gone_is_reported(built: tuple[Path, Path],
@@ -249,21 +258,14 @@ def test_pulling_an_unedited_build_changes_nothing(make_library, tmp_path: Path,
 def edited_text(source: Path, target: Path, old: str, new: str) -> Path:
     """The document with ``old`` replaced by ``new`` in one run, without tracking (as a
     colleague who forgot to turn it on)."""
-    from lxml import etree
-
     from drafting.wordml import w
 
-    with zipfile.ZipFile(source) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    root = etree.fromstring(parts["word/document.xml"])
-    hits = [t for t in root.iter(w("t")) if t.text and old in t.text]
-    assert len(hits) == 1
-    hits[0].text = hits[0].text.replace(old, new)
-    parts["word/document.xml"] = etree.tostring(root)
-    with zipfile.ZipFile(target, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return target
+    def change(root) -> None:
+        hits = [t for t in root.iter(w("t")) if t.text and old in t.text]
+        assert len(hits) == 1
+        hits[0].text = hits[0].text.replace(old, new)
+
+    return rewritten_document(source, target, change)
 
 
 def test_untracked_edits_with_markdown_characters_come_back(built: tuple[Path, Path],
@@ -290,19 +292,14 @@ def with_new_paragraph(source: Path, target: Path, after: str, text: str) -> Pat
 
     from drafting.wordml import w
 
-    with zipfile.ZipFile(source) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    root = etree.fromstring(parts["word/document.xml"])
-    anchor = next(p for p in root.iter(w("p"))
-                  if "".join(t.text or "" for t in p.iter(w("t"))).startswith(after))
-    paragraph = etree.Element(w("p"))
-    etree.SubElement(etree.SubElement(paragraph, w("r")), w("t")).text = text
-    anchor.addnext(paragraph)
-    parts["word/document.xml"] = etree.tostring(root)
-    with zipfile.ZipFile(target, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return target
+    def change(root) -> None:
+        anchor = next(p for p in root.iter(w("p"))
+                      if "".join(t.text or "" for t in p.iter(w("t"))).startswith(after))
+        paragraph = etree.Element(w("p"))
+        etree.SubElement(etree.SubElement(paragraph, w("r")), w("t")).text = text
+        anchor.addnext(paragraph)
+
+    return rewritten_document(source, target, change)
 
 
 def test_text_typed_without_tracking_is_reported(built: tuple[Path, Path],

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from drafting import bibfile
@@ -26,16 +24,6 @@ def run(*args: str, stdin: str | None = None) -> object:
     return CliRunner().invoke(cli, [str(a) for a in args], input=stdin)
 
 
-@pytest.fixture
-def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the example library, as the working folder."""
-    root = tmp_path / "library"
-    for part in ("snippets", "briefs", "templates", "sources"):
-        shutil.copytree(ROOT / part, root / part)
-    for name in ("sources.bib", "drafting.yaml"):
-        shutil.copy(ROOT / name, root)
-    monkeypatch.chdir(root)
-    return root
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -17,15 +17,6 @@ def run(*args: str, stdin: str | None = None) -> object:
     return CliRunner().invoke(cli, [str(a) for a in args], input=stdin)
 
 
-@pytest.fixture
-def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "library"
-    for part in ("snippets", "briefs", "templates", "sources"):
-        shutil.copytree(ROOT / part, root / part)
-    for name in ("sources.bib", "drafting.yaml"):
-        shutil.copy(ROOT / name, root)
-    monkeypatch.chdir(root)
-    return root
 
 
 MONTHS = """\

@@ -102,14 +102,10 @@ def find(document: object, sentence: str) -> object:
     paragraphs = text.createEnumeration()
     while paragraphs.hasMoreElements():
         paragraph = paragraphs.nextElement()
-        if not paragraph.supportsService("com.sun.star.text.Paragraph"):
-            continue
-        content = paragraph.getString()
-        if sentence in content:
-            cursor = text.createTextCursorByRange(paragraph.getStart())
-            cursor.goRight(content.index(sentence), False)
-            cursor.goRight(len(sentence), True)
-            return cursor
+        if paragraph.supportsService("com.sun.star.text.Paragraph"):
+            cursor = select(text, paragraph, sentence)
+            if cursor is not None:
+                return cursor
     raise SystemExit(f"not in the document: {sentence!r}")
 
 
@@ -118,13 +114,22 @@ def find_in_notes(document: object, sentence: str) -> object:
     notes = document.getFootnotes()
     for index in range(notes.getCount()):
         note = notes.getByIndex(index)
-        content = note.getString()
-        if sentence in content:
-            cursor = note.createTextCursorByRange(note.getStart())
-            cursor.goRight(content.index(sentence), False)
-            cursor.goRight(len(sentence), True)
+        cursor = select(note, note, sentence)
+        if cursor is not None:
             return cursor
     raise SystemExit(f"not in a footnote: {sentence!r}")
+
+
+def select(text: object, part: object, sentence: str) -> object | None:
+    """A cursor of ``text`` selecting ``sentence`` in ``part`` (a paragraph or a
+    footnote), or None when it is not there."""
+    content = part.getString()
+    if sentence not in content:
+        return None
+    cursor = text.createTextCursorByRange(part.getStart())
+    cursor.goRight(content.index(sentence), False)
+    cursor.goRight(len(sentence), True)
+    return cursor
 
 
 def apply(document: object, op: dict, author: str) -> None:
