@@ -150,6 +150,8 @@ def assign_keys(notes: list[list[Recovered]], context: Context, plan: ImportPlan
                 plan.authorities[item.authority] = authority
             elif item.form == "id" and not pin:
                 pin = last_pin.get(authority.key, "")  # "Id." alone: the same page
+            elif item.form == "full" and not pin:  # cited in full again: its page where
+                pin = pin_from(item.raw, authority.key, sources, context)  # the style puts it
             last_pin[authority.key] = pin
             out[index, position] = (authority.key, pin)
     return out
