@@ -268,9 +268,11 @@ def marked(body: str, index: int) -> str:
     return "\n".join(lines)
 
 
-def fact_marks(blocks: list[Block], facts: list[str]) -> list[Block]:
+def fact_marks(blocks: list[Block], facts: list[str], versions: dict[str, str] | None = None
+               ) -> list[Block]:
     """Blocks with the marks :func:`marked` left turned into :class:`FactMark` inlines
-    (naming each fact and which use of it in the brief this is)."""
+    (naming each fact, which use of it in the brief this is, and ``versions``: a digest
+    of each fact's text)."""
     uses = {index: facts[:index + 1].count(fact) for index, fact in enumerate(facts)}
     out = []
     for block in blocks:
@@ -289,7 +291,8 @@ def fact_marks(blocks: list[Block], facts: list[str]) -> list[Block]:
                 if n + 2 < len(pieces) and int(pieces[n + 2]) < len(facts):
                     index = int(pieces[n + 2])
                     inlines.append(FactMark(facts[index], uses[index],
-                                            pieces[n + 1] == FACT_OPEN))
+                                            pieces[n + 1] == FACT_OPEN,
+                                            (versions or {}).get(facts[index], "")))
         out.append(replace(block, inlines=tuple(inlines)))
     return out
 
@@ -354,7 +357,11 @@ def assemble(brief: Brief, library: Library) -> Assembled:
                                                   [(str(f), int(a), int(b))
                                                    for f, a, b in data[1]]))
     try:
-        blocks = fact_marks(parse_markdown(text, own, library), [f for f, _, _ in origins])
+        from drafting.wordml import text_version
+
+        used = [f for f, _, _ in origins]
+        versions = {f: text_version(library.fact(f).body) for f in set(used)}
+        blocks = fact_marks(parse_markdown(text, own, library), used, versions)
         problems = check_keys(citations_in(blocks), library)
     except DraftingError as err:
         blocks, problems = [], list(getattr(err, "errors", [err]))

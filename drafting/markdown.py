@@ -260,10 +260,14 @@ class _Converter:
         return out
 
     def check_unclosed(self, text: str, content: str, line0: int) -> None:
-        """Report a ``[@key`` whose bracket was never closed."""
+        """Report a ``[@key`` whose bracket was never closed (one written ``\\[`` is
+        text, not a citation)."""
         pos = find_unclosed(text)
         if pos >= 0:
             snippet = text[pos : pos + 30].split("\n")[0]
+            unescaped, escaped = unescape(content)
+            if unescaped.find(snippet) in escaped:
+                return
             offset = content.find(snippet)
             self.errors.append(
                 DraftingError(
@@ -307,6 +311,23 @@ class _Converter:
 
 CROSS_REF = re.compile(r"^\s*(?P<prefix>[^@\[\]]*?)\s*@(?P<label>sec:[\w:.-]+)\s*$")
 HEADING_LABEL = re.compile(r"\s*\{#([\w:.-]+)\}\s*$")
+
+
+def unescape(source: str) -> tuple[str, set[int]]:
+    """Markdown source with its backslash escapes resolved, and the offsets (in the
+    result) of the characters that were escaped."""
+    out: list[str] = []
+    escaped: set[int] = set()
+    index = 0
+    while index < len(source):
+        if source[index] == "\\" and index + 1 < len(source) and not source[index + 1].isalnum():
+            escaped.add(len(out))
+            out.append(source[index + 1])
+            index += 2
+        else:
+            out.append(source[index])
+            index += 1
+    return "".join(out), escaped
 
 
 def cross_ref(content: str, where: Location) -> CrossRef:

@@ -101,6 +101,7 @@ class FactMark:
     fact: str
     occurrence: int  # 1 for the fact's first use in the brief, 2 for its second...
     start: bool
+    version: str = ""  # a digest of the fact's text as built
 
 
 Inline = Union[Span, LineBreak, SoftBreak, NoteRef, HeadingRef, CrossRef, Citation, "NoteMark",
@@ -211,7 +212,7 @@ def encode_inline(item: Inline) -> list[Any]:
     if isinstance(item, NoteMark):
         return ["N", [encode_inline(p) for p in item.note.parts], _where(item.note.where)]
     if isinstance(item, FactMark):
-        return ["F", item.fact, item.occurrence, item.start]
+        return ["F", item.fact, item.occurrence, item.start, item.version]
     raise TypeError(f"cannot encode {item!r}")
 
 
@@ -235,7 +236,8 @@ def decode_inline(data: list[Any]) -> Inline:
     if tag == "N":
         return NoteMark(Note(tuple(decode_inline(p) for p in data[1]), _place(data[2])))
     if tag == "F":
-        return FactMark(str(data[1]), int(data[2]), bool(data[3]))
+        return FactMark(str(data[1]), int(data[2]), bool(data[3]),
+                        str(data[4]) if len(data) > 4 else "")
     raise ValueError(f"unknown inline tag {tag!r}")
 
 

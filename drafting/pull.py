@@ -23,7 +23,7 @@ from pathlib import Path
 from drafting.errors import DraftingError, Location, display_path
 from drafting.mdwrite import escape_block, runs_markdown
 from drafting.model import Block, NoteMark, Span
-from drafting.wordml import FACT_BOOKMARK, fact_digest
+from drafting.wordml import FACT_BOOKMARK, fact_digest, text_version
 from drafting.wordread import WordDocument, WordParagraph, WordRun, read_document
 
 CURLY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
@@ -39,6 +39,8 @@ class Region:
     fact: str
     name: str  # its bookmark
     parts: list[tuple[int, list[WordRun]]] = field(default_factory=list)  # paragraph, runs
+    version: str = ""  # a digest of the fact's text when the document was built
+    straddled: set[int] = field(default_factory=set)  # paragraphs edited across its edge
 
 
 @dataclass
@@ -80,6 +82,7 @@ def fact_regions(document: WordDocument, facts: dict[str, str]) -> tuple[list[Re
     paragraph, in order), and the markers of facts this library does not have.
     ``facts`` maps fact-id digests to ids."""
     uses: dict[tuple[str, str], list[tuple[int, int, int, int, int]]] = {}
+    versions: dict[tuple[str, str], str] = {}
     strangers = []
     for name, ((p1, r1), (p2, r2)) in document.bookmark_ranges().items():
         match = FACT_BOOKMARK.match(name)
@@ -89,16 +92,30 @@ def fact_regions(document: WordDocument, facts: dict[str, str]) -> tuple[list[Re
             strangers.append(name)
             continue
         uses.setdefault((match[1], match[2]), []).append((int(match[3]), p1, r1, p2, r2))
+        versions.setdefault((match[1], match[2]), match[4] or "")
     regions = []
     for (digest, occurrence), parts in uses.items():
-        region = Region(facts[digest], f"_df_{digest}_{occurrence}")
+        region = Region(facts[digest], f"_df_{digest}_{occurrence}",
+                        version=versions[digest, occurrence])
         for _, p1, r1, p2, r2 in sorted(parts):
             runs = document.paragraphs[p1].runs
             end = r2 if p2 == p1 else len(runs)
-            region.parts.append((p1, runs[r1:end] + trailing(runs[end:])))
+            kept = runs[r1:end] + trailing(runs[end:])
+            if straddles(runs, r1, r1 + len(kept)):
+                region.straddled.add(p1)
+            region.parts.append((p1, kept))
         regions.append(region)
     regions.sort(key=lambda region: region.parts[0][0] if region.parts else 0)
     return regions, strangers
+
+
+def straddles(runs: list[WordRun], start: int, end: int) -> bool:
+    """Whether a tracked change runs across an edge of a fact's words (the words just
+    outside and just inside are both changed): a person must say where it belongs."""
+    def changed(index: int) -> bool:
+        return 0 <= index < len(runs) and bool(runs[index].inserted or runs[index].deleted)
+
+    return (changed(start - 1) and changed(start)) or (changed(end - 1) and changed(end))
 
 
 def trailing(runs: list[WordRun]) -> list[WordRun]:
@@ -132,6 +149,15 @@ class Paragraph:
 
     def notes(self) -> int:
         return sum(isinstance(i, NoteMark) for i in self.block.inlines)
+
+
+def changed_since(region: Region, path: Path, text: str) -> bool:
+    """Whether a fact's text is no longer what the document was built from."""
+    from drafting.library import split_front_matter
+
+    if not region.version:
+        return False  # built before drafting recorded it: trust the comparison
+    return text_version(split_front_matter(text, path)[1]) != region.version
 
 
 def fact_paragraphs(path: Path, text: str) -> list[Paragraph]:
@@ -185,7 +211,12 @@ def pull_fact(region: Region, path: Path, text: str, document: WordDocument,
                                f"{len(paragraphs)} paragraphs and Word has "
                                f"{len(region.parts)}; edit it by hand")
         return text
-    for paragraph, (_, runs) in reversed(list(zip(paragraphs, region.parts, strict=True))):
+    for paragraph, (index, runs) in reversed(list(zip(paragraphs, region.parts, strict=True))):
+        if index in region.straddled:
+            plan.to_resolve.append(f"{display_path(path)}:{paragraph.first + 1}: a change in "
+                                   "Word runs across the edge of this fact's words; make it "
+                                   "by hand where it belongs (the fact or the brief)")
+            continue
         source = "\n".join(lines[paragraph.first:paragraph.last + 1])
         markup = citation_markup(source)
         word_notes = notes_in(runs, accepted=True)
@@ -279,6 +310,20 @@ def plan_pull(root: Path, docx: Path, only: tuple[str, ...] = (),
                              "of the brief by hand if it should go)")
             continue
         old = read_text(path)
+        if changed_since(region, path, old):
+            new = pull_fact(region, path, old, document, PullPlan(docx))
+            tracked = any(r.inserted or r.deleted for _, runs in region.parts for r in runs)
+            if new != old and tracked:  # edited in Word, and in the library: not ours to merge
+                plan.to_resolve.append(
+                    f"{display_path(path)}:1: the fact changed in the library since "
+                    f"{docx.name} was built, so the changes made to it in Word are not "
+                    "applied (that would undo the library's); make them by hand")
+            elif new != old:
+                plan.warnings.append(
+                    f"{display_path(path)}: the fact changed in the library since "
+                    f"{docx.name} was built and has no tracked change there: left as it is "
+                    "(if someone edited it in Word without tracking, compare by hand)")
+            continue
         new = pull_fact(region, path, old, document, plan)
         if new != old:
             versions.setdefault(path, set()).add(new)
@@ -329,11 +374,16 @@ def pull_brief(brief: Path, document: WordDocument, owned: set[int], plan: PullP
                                    f"{display_path(brief)}; change it by hand")
             continue
         first, last, _ = found[0]
+        markup = citation_markup("\n".join(lines[first:last + 1]))
+        if len(notes_in(paragraph.runs, accepted=False)) != len(markup):
+            plan.to_resolve.append(f"{display_path(brief)}:{first + 1}: the footnotes in Word "
+                                   "do not match the citations here; edit it by hand")
+            continue
         prefix = LINE_PREFIX.match(lines[first])[0]  # type: ignore[index]
         heading = re.match(r"^#{1,6}\s+", lines[first][len(prefix):])
         lead = prefix + (heading[0] if heading else "")
-        lines[first:last + 1] = [lead + escape_block(rewritten(paragraph.runs, []))] + \
-            [""] * (last - first)
+        new = rewritten(paragraph.runs, keep_notes(paragraph.runs, markup))
+        lines[first:last + 1] = [lead + escape_block(new)] + [""] * (last - first)
         changed = True
     if changed:
         new = "\n".join(lines)

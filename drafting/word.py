@@ -370,6 +370,7 @@ class _Writer:
         self.next_bookmark = 1 + max([number(b.get(w("id"))) for b in marks] + [0])
         self.facts_open: dict[tuple[str, int], tuple[int, int]] = {}  # use: id, part
         self.facts_going_on: dict[tuple[str, int], int] = {}  # use: its next part
+        self.versions: dict[tuple[str, int], str] = {}  # use: its text's digest
 
     def style(self, names: Iterable[str]) -> str | None:
         return next((self.styles[n.lower()] for n in names if n.lower() in self.styles), None)
@@ -436,6 +437,7 @@ class _Writer:
         takes it on in the next)."""
         use = (mark.fact, mark.occurrence)
         if mark.start:
+            self.versions[use] = mark.version
             self.fact_start(paragraph, use, 1)
         elif use in self.facts_open:
             mark_id, _ = self.facts_open.pop(use)
@@ -444,7 +446,7 @@ class _Writer:
     def fact_start(self, paragraph: Any, use: tuple[str, int], part: int) -> None:
         start = etree.SubElement(paragraph, w("bookmarkStart"))
         start.set(w("id"), str(self.next_bookmark))
-        start.set(w("name"), fact_bookmark(use[0], use[1], part))
+        start.set(w("name"), fact_bookmark(use[0], use[1], part, self.versions.get(use, "")))
         self.facts_open[use] = (self.next_bookmark, part)
         self.next_bookmark += 1
 

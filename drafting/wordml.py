@@ -148,9 +148,10 @@ class Package:
 
 #: The hidden bookmarks a build puts around each use of a fact, one per paragraph (a
 #: bookmark across paragraphs does not survive LibreOffice): ``_df_`` + the first ten
-#: hex digits of the id's SHA-1 + which use in the brief + which paragraph of it (Word
-#: allows 40 letters, digits and ``_`` in a name; a leading ``_`` hides it).
-FACT_BOOKMARK = re.compile(r"^_df_([0-9a-f]{10})_(\d+)_(\d+)$")
+#: hex digits of the id's SHA-1 + which use in the brief + which paragraph of it + eight
+#: hex digits of the fact's text as built (so ``pull`` knows a fact changed since).
+#: Word allows 40 letters, digits and ``_`` in a name; a leading ``_`` hides it.
+FACT_BOOKMARK = re.compile(r"^_df_([0-9a-f]{10})_(\d+)_(\d+)(?:_([0-9a-f]{8}))?$")
 
 
 def fact_digest(fact_id: str) -> str:
@@ -158,6 +159,11 @@ def fact_digest(fact_id: str) -> str:
     return hashlib.sha1(fact_id.encode("utf-8")).hexdigest()[:10]
 
 
-def fact_bookmark(fact_id: str, occurrence: int, part: int) -> str:
+def text_version(body: str) -> str:
+    """The part of a fact's bookmarks that names its text as built."""
+    return hashlib.sha1(body.strip().encode("utf-8")).hexdigest()[:8]
+
+
+def fact_bookmark(fact_id: str, occurrence: int, part: int, version: str = "") -> str:
     """The bookmark around paragraph ``part`` of the ``occurrence``-th use of a fact."""
-    return f"_df_{fact_digest(fact_id)}_{occurrence}_{part}"
+    return f"_df_{fact_digest(fact_id)}_{occurrence}_{part}" + (f"_{version}" if version else "")

@@ -318,3 +318,47 @@ def test_text_typed_without_tracking_is_reported(built: tuple[Path, Path],
         in result.stdout
     assert "after “The ILO is far from the only internation" in result.stdout
     assert record.read_bytes() == kept
+
+
+@needs_uno
+def test_what_pull_must_not_write(built: tuple[Path, Path], tmp_path: Path) -> None:
+    """Three edits a pull must not apply on its own: one to a fact that changed in the
+    library since the build (it would undo that change), one that runs across the edge
+    of a fact's words; and a brief paragraph's citation is kept when its words change."""
+    library, out = built
+    reviewed = review(out, tmp_path / "reviewed.docx", [
+        {"op": "replace", "old": OLD, "new": NEW},
+        {"op": "replace", "old": "norms. However, in practice", "new": "norms. Yet in practice"},
+        {"op": "replace", "old": "must promptly enact", "new": "must immediately enact"},
+    ])
+    fact = library / FACT  # changed in the library after the build
+    fact.write_text(fact.read_text(encoding="utf-8").replace("annual report", "yearly report"),
+                    encoding="utf-8")
+    detained = library / "snippets/kazakhstan/zhanaozen-2019-detentions.md"
+    detained.write_text(detained.read_text(encoding="utf-8").replace(
+        "20 workers were detained", "twenty workers were detained"), encoding="utf-8")
+    before = snapshot(library)
+    result = drafting("pull", reviewed, "--write", cwd=library)
+    assert result.returncode == 0, result.stderr
+    assert f"{FACT}:1: the fact changed in the library since reviewed.docx was built" \
+        in result.stdout
+    assert "kz-repression-of-dissent.md:6: a change in Word runs across the edge" in result.stdout
+    changed = {k for k, v in snapshot(library).items() if before[k] != v}
+    assert changed == {"briefs/kazakhstan-2020.md"}  # only the brief's own paragraph
+    brief = (library / "briefs" / "kazakhstan-2020.md").read_text(encoding="utf-8")
+    assert "must immediately enact labor law reform consistent with the recommendations in " \
+        "the 2017 ILO report, [@ilo-cas-followup-2017] including" in brief
+    assert "yearly report" in fact.read_text(encoding="utf-8")
+    assert "twenty workers" in detained.read_text(encoding="utf-8")
+
+
+def test_citation_like_words_typed_in_word_build_again(built: tuple[Path, Path],
+                                                       tmp_path: Path) -> None:
+    library, out = built
+    typed = "so concerned ([see @fake] {{ x }}) with"
+    edited = edited_text(out, tmp_path / "edited.docx", "so concerned with", typed)
+    assert drafting("pull", edited, "--write", cwd=library).returncode == 0
+    rebuilt = tmp_path / "rebuilt.docx"
+    result = drafting("build", "briefs/kazakhstan-2020.md", "-o", rebuilt, cwd=library)
+    assert result.returncode == 0, result.stderr
+    assert any(typed in p.text() for p in read_document(rebuilt).paragraphs)
