@@ -71,6 +71,8 @@ class ImportPlan:
     template: str = ""
     to_fill: list[str] = field(default_factory=list)  # template fields left as FILL_IN
     style: str = ""  # the style the footnotes were read in, which the brief names
+    body: list[str] = field(default_factory=list)  # the Markdown of every block, in order
+    lost: int = 0  # footnotes the rebuild would not have (where the importer cannot put them)
 
     @property
     def new_sources(self) -> list[Authority]:
@@ -112,10 +114,17 @@ def plan_import(root: Path, docx: Path, context: Context, name: str | None = Non
         raise DraftingError("the document has no footnotes, so there are no sources to "
                             "import; import filings whose citations are Word footnotes",
                             Location(docx))
+    missing = [n for n in order if n not in document.footnotes]
+    if missing:
+        raise DraftingError(f"footnote mark {order.index(missing[0]) + 1} has no footnote "
+                            "text (the document's footnotes are damaged); save it again from "
+                            "Word", Location(docx))
     texts = [document.note_text(n) for n in order]
     spellings = {v: k for k, v in (context.style.word("signals", {}) or {}).items()
                  if v and v != k}
     notes, problems = resolve_short_forms([recover_note(t, spellings) for t in texts])
+    problems += [f"note {i}: empty in Word; left out" for i, t in enumerate(texts, 1)
+                 if not t.strip()]
     plan = ImportPlan(docx, Path(), "", problems=problems, notes=len(order),
                       style=context.style_name)
     keys = assign_keys(notes, context, plan)
@@ -161,8 +170,12 @@ def is_citation(item: Recovered, sources: dict[str, Source]) -> bool:
     """Whether a part of a footnote cites an authority (else it is the note's text)."""
     if item.form != "full":  # Id., supra, a short form: a citation if it points somewhere
         return bool(item.authority)
-    return bool(item.url or item.date or item.hereinafter or item.signal
-                or match_source(item, sources).key)
+    if not item.text.strip() and not item.url:
+        return False  # nothing to make a source of
+    if item.url or item.date or item.hereinafter or match_source(item, sources).key:
+        return True
+    # a signal alone ("cf. the text") is not enough: a citation also has a number or parts
+    return bool(item.signal) and re.search(r"[\d,]", item.text) is not None
 
 
 def new_authority(item: Recovered, note: int, sources: dict[str, Source], context: Context,
@@ -274,6 +287,8 @@ def note_markup(index: int, items: list[Recovered], keys: dict, text: str) -> st
     """A footnote as Markdown: ``[see @a, 5; @b]`` when it holds only citations, else
     an inline note ``^[Text [@a, 5]; text.]`` keeping its own words."""
     cites = [keys[index, position] for position in range(len(items))]
+    if not items:  # an empty footnote: nothing to keep (listed in the plan's problems)
+        return ""
     if all(cites) and not any(item.lead for item in items):
         return " [" + "; ".join(cite_markup(i, c) for i, c in zip(items, cites, strict=True)) + "]"
     parts = split_citations(text.replace("\u00a0", " "))
@@ -311,11 +326,15 @@ def write_bodies(document: WordDocument, markup: dict[int, str], name: str,
     meta = front_matter(document, plan)
     facts: list[tuple[str, list[str], list[int]]] = []  # id, paragraphs, notes
     for kind, paragraphs in blocks:
-        if kind.startswith("heading"):
-            lines.append("#" * int(kind[-1]) + " " + escape(paragraphs[0].text().strip()))
+        if kind.startswith("heading"):  # its footnotes too ("# I. Facts[@x]")
+            heading = "#" * int(kind[-1]) + " " + runs_markdown(
+                paragraphs[0].runs, lambda n: markup.get(n, "")).strip()
+            lines.append(heading)
+            plan.body.append(heading)
             continue
         text = [paragraph_markdown(p, markup, i > 0 or bool(QUOTE_STYLE.search(p.style)))
                 for i, p in enumerate(paragraphs)]
+        plan.body.append(joined(text))
         notes = [n for p in paragraphs for n in p.notes()]
         if not notes:
             lines.append(joined(text))
@@ -495,9 +514,9 @@ def verify(plan: ImportPlan, texts: list[str], context: Context) -> None:
     sources = dict(context.sources)
     for authority in plan.new_sources:
         sources.update(parsed_entry(authority.entry, context.root))
-    body = "\n\n".join(fact.split("\n---\n", 1)[1] for fact in plan.facts.values())
-    notes = [item.note for block in parse_blocks(body, Location(plan.brief))
+    notes = [item.note for block in parse_blocks("\n\n".join(plan.body), Location(plan.brief))
              for item in block.inlines if isinstance(item, NoteMark)]
+    texts = [t for t in texts if t.strip()]  # empty footnotes are left out, and said so
     types = {key: source.type for key, source in sources.items()}
     formatter = Formatter(context.style, sources)
     rebuilt = [plain_text(formatter.note(n))
@@ -506,6 +525,7 @@ def verify(plan: ImportPlan, texts: list[str], context: Context) -> None:
         if normal(word) != normal(ours):
             plan.differing.append((number, word, ours))
     if len(rebuilt) != len(texts):
+        plan.lost = len(texts) - len(rebuilt)
         plan.problems.append(f"{len(texts)} footnotes in Word, {len(rebuilt)} rebuilt")
 
 
@@ -543,6 +563,10 @@ def write_import(root: Path, plan: ImportPlan) -> None:
     from drafting.store import Transaction
     from drafting.upkeep import in_layout, read_bib
 
+    if plan.lost:
+        raise DraftingError(f"{plan.lost} of the filing's footnotes would be lost (in a table, "
+                            "a text box or a caption, where import does not read); nothing was "
+                            "written", Location(plan.docx))
     for path in [plan.brief, *plan.facts]:
         if path.exists():  # planned names are new; this is a race we refuse, not a rename
             raise DraftingError("appeared while importing; nothing was written, run the "

@@ -97,12 +97,16 @@ def iso_date(text: str) -> str | None:
     return match["year"] if match else None
 
 
+#: Characters LaTeX would read as commands, and how BibLaTeX writes them as text (the
+#: library reads field values through LaTeX: a bare ``~`` is a space, ``$`` math).
+LATEX_TEXT = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&",
+              "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
+              "^": r"\string^"}
+
+
 def braced(value: str) -> str:
-    """A value as a BibLaTeX field holds it: braces balanced, ``%`` and ``\\`` escaped."""
-    value = value.replace("\\", r"\textbackslash{}").replace("%", r"\%")
-    value = value.replace("{", "").replace("}", "") if value.count("{") != value.count("}") \
-        else value
-    return value
+    """A value as a BibLaTeX field holds it, printing back exactly as written."""
+    return "".join(LATEX_TEXT.get(char, char) for char in value)
 
 
 def url_field(url: str) -> str:

@@ -330,3 +330,70 @@ def test_short_forms_that_point_nowhere_stay_text(tmp_path: Path, make_library) 
     assert [s["note"] for s in plan["sources"]] == [2]
     fact = next((library / "snippets" / "odd").glob("*.md")).read_text(encoding="utf-8")
     assert "^[Id. at 3.]" in fact and "^[Nobody, supra note 9.]" in fact
+
+
+def rewrite_notes(source: Path, target: Path, change) -> Path:
+    """``source`` with ``change(parts)`` applied to its zip parts (a dict)."""
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    change(parts)
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return target
+
+
+def test_odd_footnotes(tmp_path: Path, make_library) -> None:
+    """A footnote in a heading is kept; an empty footnote is left out and said so (no
+    "[]" in the text); a citation holding LaTeX's special characters prints back as it
+    was; a document whose footnotes part is gone is refused."""
+    make_library.fact("x", "One claim. [@grishin-2019, 4]\n\nAnother claim. "
+                      r"^[Report on \$100 \{x\} wages \~ & 50% more\_now (2019).]")
+    brief = make_library.brief('# I. Facts [@grishin-2019, 2]\n\n{{ fact("x") }}\n\nLast one. '
+                               "^[An explanatory note.]")
+    original = tmp_path / "odd.docx"
+    build(brief, original)
+    from lxml import etree
+
+    from drafting.wordml import w
+
+    def empty_last(parts: dict) -> None:
+        root = etree.fromstring(parts["word/footnotes.xml"])
+        last = [n for n in root.iter(w("footnote")) if n.get(w("type")) is None][-1]
+        for text in last.iter(w("t")):
+            text.text = ""
+        parts["word/footnotes.xml"] = etree.tostring(root)
+
+    odd = rewrite_notes(original, tmp_path / "odd-empty.docx", empty_last)
+    library = empty_library(tmp_path / "empty", "house")
+    result = drafting("import", odd, "--write", "--format", "json", cwd=library)
+    assert result.returncode == 0, result.stderr
+    import json
+
+    plan = json.loads(result.stdout)
+    assert "note 4: empty in Word; left out" in plan["problems"]
+    assert plan["differing"] == []  # the heading's note, and the special characters, too
+    brief_text = (library / "briefs" / "odd-empty.md").read_text(encoding="utf-8")
+    assert "# I. Facts [@" in brief_text and "[]" not in brief_text
+    built = drafting("build", library / "briefs" / "odd-empty.md", "-o", tmp_path / "again.docx",
+                     cwd=library)
+    assert built.returncode == 0, built.stderr
+    assert any("Report on $100 {x} wages ~ & 50% more_now" in n
+               for n in notes(tmp_path / "again.docx"))
+
+    gone = rewrite_notes(original, tmp_path / "gone.docx",
+                         lambda parts: parts.pop("word/footnotes.xml"))
+    refused = drafting("import", gone, "--write", cwd=library)
+    assert refused.returncode == 1 and "has no footnote text" in refused.stderr
+
+
+def test_a_signal_alone_is_no_source(tmp_path: Path, make_library) -> None:
+    make_library.fact("x", "A claim. [@grishin-2019, 4] More. ^[Cf. the debate in parliament.]")
+    original = tmp_path / "signal.docx"
+    build(make_library.brief('{{ fact("x") }}'), original)
+    library = empty_library(tmp_path / "empty", "house")
+    result = drafting("import", original, "--format", "json", cwd=library)
+    import json
+
+    sources = json.loads(result.stdout)["sources"]
+    assert [s["note"] for s in sources] == [1]  # "Cf. the debate…" stays the note's words
