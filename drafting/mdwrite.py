@@ -44,13 +44,14 @@ def runs_markdown(runs: Iterable[WordRun], note: Callable[[int], str],
     """A paragraph's runs as inline Markdown; ``note(id)`` gives a footnote mark's
     Markdown (its citation)."""
     shown = [r for r in runs if r.shown(accepted)]
-    pieces: list[tuple[str, bool, bool, str | None] | int] = []
+    pieces: list[tuple[str, bool, bool, str | None, bool] | int] = []
     for (kind, italic, bold, link), group in groupby(shown, key=run_kind):
         items = list(group)
         if kind == "note":
             pieces += [run.note or 0 for run in items]
         else:
-            pieces.append(("".join(run.text for run in items), italic, bold, link))
+            pieces.append(("".join(run.text for run in items), italic, bold, link,
+                           kind == "sup"))
     out: list[str] = []
     for index, piece in enumerate(pieces):
         if isinstance(piece, int):
@@ -62,7 +63,7 @@ def runs_markdown(runs: Iterable[WordRun], note: Callable[[int], str],
     return "".join(out)
 
 
-def neighbour(piece: tuple[str, bool, bool, str | None] | int, end: int) -> str:
+def neighbour(piece: tuple[str, bool, bool, str | None, bool] | int, end: int) -> str:
     """The character of a neighbouring piece next to this one (its first, ``0``, or
     last, ``-1``); ``*`` stands for emphasised text touching this one."""
     if isinstance(piece, int) or not piece[0]:
@@ -85,11 +86,11 @@ def word_char(char: str) -> bool:
 def run_kind(run: WordRun) -> tuple[str, bool, bool, str | None]:
     if run.note is not None:
         return ("note", False, False, None)
-    return ("text", run.italic, run.bold, run.link)
+    return ("sup" if run.sup else "text", run.italic, run.bold, run.link)
 
 
-def formatted(text: str, italic: bool, bold: bool, link: str | None, before: str = "",
-              after: str = "") -> str:
+def formatted(text: str, italic: bool, bold: bool, link: str | None, sup: bool = False,
+              before: str = "", after: str = "") -> str:
     """One stretch of text with its emphasis and link; spaces stay outside the marks
     (``* x*`` is not emphasis). Where ``*`` could not open or close (punctuation
     against a letter: ``0**:**``), the marks are HTML tags, which always do."""
@@ -97,14 +98,14 @@ def formatted(text: str, italic: bool, bold: bool, link: str | None, before: str
     if not core:
         return text
     lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
-    body = escape(core)
+    body = f"<sup>{escape(core)}</sup>" if sup else escape(core)  # 16<sup>th</sup>
     if link and link.rstrip("/") != core.rstrip("/"):
         body = f"[{body}](<{link}>)"
     if not (italic or bold):
         return f"{lead}{body}{trail}"
     touching = (not lead and before == "*") or (not trail and after == "*")
-    stuck = touching or (punctuation(core[0]) and not lead and word_char(before[-1:])) \
-        or (punctuation(core[-1]) and not trail and word_char(after[:1]))
+    stuck = touching or (punctuation(body[0]) and not lead and word_char(before[-1:])) \
+        or (punctuation(body[-1]) and not trail and word_char(after[:1]))
     if stuck:
         tags = (["b"] if bold else []) + (["i"] if italic else [])
         opened = "".join(f"<{t}>" for t in tags)

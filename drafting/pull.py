@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -328,9 +329,14 @@ def plan_pull(root: Path, docx: Path, only: tuple[str, ...] = (),
         if new != old:
             versions.setdefault(path, set()).add(new)
             plan.facts[path] = region.fact
+    uses = Counter(region.fact for region in regions)
     for path, found in versions.items():
         if len(found) == 1:
             plan.edits[path] = (read_text(path), found.pop())
+            if uses[plan.facts[path]] > 1:
+                plan.warnings.append(f"{display_path(path)}: the brief uses this fact "
+                                     f"{uses[plan.facts[path]]} times; the edit made to one "
+                                     "use changes every one")
         else:  # the same fact used twice, its uses edited differently
             plan.to_resolve.append(f"{display_path(path)}:1: the brief uses this fact "
                                    f"{len(found)} times and Word has different edits of "
@@ -478,7 +484,6 @@ def guess_brief(root: Path, facts: list[str]) -> Path | None:
 def missing_markers(brief: Path, regions: list[Region], plan: PullPlan) -> None:
     """Each use of a fact in the brief whose marker is not in the document: its text
     was deleted, or typed over, in Word; the fact is left as it is."""
-    from collections import Counter
 
     from drafting.assemble import fact_calls
     from drafting.library import read_text, split_front_matter
@@ -586,6 +591,9 @@ def pull(root: Path, docx: Path, write: bool = False, only: tuple[str, ...] = ()
     """Plan a pull and, with ``write``, apply it under the library lock."""
     from drafting.store import library_lock
 
+    if brief is not None and (root / "briefs").resolve() not in brief.resolve().parents:
+        raise DraftingError("--brief names a file that is not a brief; give briefs/NAME.md",
+                            Location(brief))
     if not write:
         plan = plan_pull(root, docx, only, brief)
         other_uses(root, plan, plan.brief)

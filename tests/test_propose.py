@@ -118,17 +118,18 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"),
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(TEXT, st.booleans(), st.booleans()), min_size=1, max_size=4))
+@given(st.lists(st.tuples(TEXT, st.booleans(), st.booleans(), st.booleans()), min_size=1,
+                max_size=4))
 def test_runs_written_as_markdown_read_back_the_same(runs: list) -> None:
     """Markdown written from Word runs parses back to the same text with the same
     italics and bold, whatever the text holds (``*``, ``[@``, ``{{``, ``$``, ``^``,
-    a leading ``#`` or ``27.``)."""
-    word = [WordRun(text, italic=italic, bold=bold) for text, italic, bold in runs]
+    a leading ``#`` or ``27.``), superscripts included."""
+    word = [WordRun(text, italic=italic, bold=bold, sup=sup) for text, italic, bold, sup in runs]
     markdown = escape_block(runs_markdown(word, lambda n: ""))
-    wanted = [(c, i, b) for text, i, b in runs for c in text if not c.isspace()]
+    wanted = [(c, i, b, u) for text, i, b, u in runs for c in text if not c.isspace()]
     if not wanted:
         return
-    got = [(c, s.italic, s.bold) for s in parse_inline(markdown) if isinstance(s, Span)
+    got = [(c, s.italic, s.bold, s.sup) for s in parse_inline(markdown) if isinstance(s, Span)
            for c in s.text if not c.isspace()]
     assert got == wanted, markdown
     blocks = parse_blocks(markdown, Location(Path("x.md")))
