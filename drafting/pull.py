@@ -484,7 +484,6 @@ def guess_brief(root: Path, facts: list[str]) -> Path | None:
 def missing_markers(brief: Path, regions: list[Region], plan: PullPlan) -> None:
     """Each use of a fact in the brief whose marker is not in the document: its text
     was deleted, or typed over, in Word; the fact is left as it is."""
-
     from drafting.assemble import fact_calls
     from drafting.library import read_text, split_front_matter
 
