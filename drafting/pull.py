@@ -213,6 +213,11 @@ def pull_fact(region: Region, path: Path, text: str, document: WordDocument,
                                f"{len(region.parts)}; edit it by hand")
         return text
     for paragraph, (index, runs) in reversed(list(zip(paragraphs, region.parts, strict=True))):
+        if document.paragraphs[index].joined:
+            plan.to_resolve.append(f"{display_path(path)}:{paragraph.first + 1}: this "
+                                   "paragraph was joined to the next one in Word; join them "
+                                   "by hand if that stands")
+            continue
         if index in region.straddled:
             plan.to_resolve.append(f"{display_path(path)}:{paragraph.first + 1}: a change in "
                                    "Word runs across the edge of this fact's words; make it "
@@ -223,7 +228,8 @@ def pull_fact(region: Region, path: Path, text: str, document: WordDocument,
         word_notes = notes_in(runs, accepted=True)
         check_notes(runs, document, path, paragraph, plan)
         same = normal(words(runs, True)) == normal(paragraph.text()) \
-            and len(word_notes) == paragraph.notes()
+            and len(word_notes) == paragraph.notes() \
+            and not any(run.restyled for run in runs)  # italics added with tracking on
         if same:
             continue
         if len(notes_in(runs, accepted=False)) != len(markup):

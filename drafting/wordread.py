@@ -38,6 +38,7 @@ class WordRun:
     note: int | None = None  # a footnote reference: the note's id
     inserted: str | None = None  # the author of a tracked insertion
     deleted: str | None = None  # the author of a tracked deletion
+    restyled: bool = False  # its formatting was changed with tracking on (w:rPrChange)
 
     def shown(self, accepted: bool) -> bool:
         """Whether the run is in the text with changes accepted (or as before them)."""
@@ -55,6 +56,9 @@ class WordParagraph:
     #: Bookmark starts and ends: (index of the run they come before, bookmark id, name
     #: for a start or "" for an end).
     marks: list[tuple[int, int, str]] = field(default_factory=list)
+    #: The author who deleted this paragraph's mark with tracking on: the paragraph is
+    #: joined to the next one once the change is accepted.
+    joined: str | None = None
 
     def text(self, accepted: bool = True) -> str:
         """The paragraph's text, tracked changes accepted (or rejected)."""
@@ -181,6 +185,9 @@ def paragraph(p: Any, styles: dict[str, str], links: dict[str, str]) -> WordPara
     style = p.find(f"{w('pPr')}/{w('pStyle')}")
     sid = style.get(w("val"), "") if style is not None else ""
     out = WordParagraph(styles.get(sid, sid) or "Normal")
+    mark = p.find(f"{w('pPr')}/{w('rPr')}/{w('del')}")
+    if mark is not None:
+        out.joined = mark.get(w("author"), "") or "unknown"
     for element in p.iter(w("bookmarkStart"), w("bookmarkEnd"), w("commentRangeStart"),
                           w("r")):
         if element.tag == w("bookmarkStart"):
@@ -218,7 +225,8 @@ def runs_of(r: Any, links: dict[str, str]) -> Iterator[WordRun]:
         break
     common = dict(italic=on("i"), bold=on("b"),
                   sup=vertical is not None and vertical.get(w("val")) == "superscript",
-                  link=link, inserted=change_author(r, "ins"), deleted=change_author(r, "del"))
+                  link=link, inserted=change_author(r, "ins"), deleted=change_author(r, "del"),
+                  restyled=props is not None and props.find(w("rPrChange")) is not None)
     text: list[str] = []
     for child in r:
         if child.tag in (w("t"), w("delText")):

@@ -362,3 +362,47 @@ def test_citation_like_words_typed_in_word_build_again(built: tuple[Path, Path],
     result = drafting("build", "briefs/kazakhstan-2020.md", "-o", rebuilt, cwd=library)
     assert result.returncode == 0, result.stderr
     assert any(typed in p.text() for p in read_document(rebuilt).paragraphs)
+
+
+def test_formatting_changes_and_joined_paragraphs(built: tuple[Path, Path],
+                                                  tmp_path: Path) -> None:
+    """Italics added with tracking on (no word changed) come back as *…*; a paragraph
+    joined to the next with tracking on is listed for a person, not dropped."""
+    from lxml import etree
+
+    from drafting.wordml import w
+
+    library, out = built
+
+    def italics(root) -> None:
+        run = next(r for r in root.iter(w("r")) if "".join(t.text or "" for t in r.iter(w("t")))
+                   .startswith("At the International Labor Organization"))
+        props = run.find(w("rPr"))
+        if props is None:
+            props = etree.Element(w("rPr"))
+            run.insert(0, props)
+        etree.SubElement(props, w("i"))
+        change = etree.SubElement(props, w("rPrChange"))
+        change.set(w("id"), "901")
+        change.set(w("author"), "Reviewer")
+        etree.SubElement(change, w("rPr"))
+
+    def join(root) -> None:
+        paragraph = next(p for p in root.iter(w("p")) if "".join(
+            t.text or "" for t in p.iter(w("t"))).startswith("The United Nations Committee"))
+        props = paragraph.find(w("pPr"))
+        marks = props.find(w("rPr"))
+        if marks is None:
+            marks = etree.SubElement(props, w("rPr"))
+        deleted = etree.SubElement(marks, w("del"))
+        deleted.set(w("id"), "902")
+        deleted.set(w("author"), "Reviewer")
+
+    styled = rewritten_document(out, tmp_path / "styled.docx", italics)
+    result = drafting("pull", styled, cwd=library)
+    assert any(line.startswith("+*At the International Labor Organization")
+               for line in result.stdout.splitlines()), result.stdout
+    joined = rewritten_document(out, tmp_path / "joined.docx", join)
+    result = drafting("pull", joined, cwd=library)
+    assert "cescr-2019-concluding-observations.md:6: this paragraph was joined to the next " \
+        "one in Word" in result.stdout
