@@ -22,7 +22,15 @@ from drafting.errors import DraftingError, Location, display_path
 from drafting.match import match_source
 from drafting.mdwrite import escape, escape_block, runs_markdown
 from drafting.model import Citation, CiteItem, Note, NoteMark, Source, plain_text
-from drafting.propose import Proposal, candidates, entry_text, iso_date, make_key, slug
+from drafting.propose import (
+    Proposal,
+    braced,
+    candidates,
+    entry_text,
+    iso_date,
+    make_key,
+    slug,
+)
 from drafting.recover import Recovered, recover_note, resolve_short_forms, split_citations
 from drafting.resolve import resolve
 from drafting.style import Formatter, Style
@@ -192,7 +200,7 @@ def new_authority(item: Recovered, note: int, sources: dict[str, Source], contex
     key = make_key(proposal, taken)
     review = "" if exact and proposal.how != "verbatim" else \
         f"imported from {context.docx.name} note {note}: {item.raw}"
-    extra = {"review": escape_bib(review)} if review else {}
+    extra = {"review": braced(review)} if review else {}
     text = laid_out(entry_text(key, proposal, extra))
     sources[key] = parsed_entry(text, context.root)[key]
     return Authority(key, proposal.how, text, review, note), proposal.pin
@@ -205,10 +213,6 @@ def laid_out(text: str) -> str:
     chunks = bibfile.parse(text)
     return bibfile.format_entry(chunks[0]) if chunks and bibfile.can_format(chunks[0]) \
         else text
-
-
-def escape_bib(text: str) -> str:
-    return text.replace("\\", "").replace("{", "(").replace("}", ")").replace("%", r"\%")
 
 
 def parsed_entry(text: str, root: Path) -> dict[str, Source]:

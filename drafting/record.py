@@ -208,12 +208,6 @@ def word_diff(before: str, after: str, context: int = 4) -> str:
     return "text changed: “" + " ".join(out) + "”"
 
 
-def numbers(start: int, end: int, notes: list[NoteRecord]) -> str:
-    """``7`` or ``12–21``: the numbers of a run of notes."""
-    first, last = notes[start].number, notes[end - 1].number
-    return str(first) if first == last else f"{first}–{last}"
-
-
 def clip(text: str, size: int = 60) -> str:
     return f"“{shorten(text, size)}”"
 
