@@ -98,3 +98,44 @@ def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = copy_example(tmp_path / "library")
     monkeypatch.chdir(root)
     return root
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A new library (``drafting init --style house``), as the working folder."""
+    from click.testing import CliRunner
+
+    from drafting.cli import cli
+
+    root = tmp_path / "new"
+    assert CliRunner().invoke(cli, ["init", str(root), "--style", "house"]).exit_code == 0
+    monkeypatch.chdir(root)
+    return root
+
+
+#: The Python that has LibreOffice's ``uno`` module (Debian's python3-uno).
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def has_uno() -> bool:
+    """Whether LibreOffice and its UNO bridge are here (tests that edit a document as a
+    reviewer does need them; .ci/run installs them)."""
+    import subprocess
+
+    if not shutil.which("soffice") or not Path(SYSTEM_PYTHON).exists():
+        return False
+    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+
+
+def rewrite_docx(source: Path, target: Path, change) -> Path:
+    """``source`` with ``change(parts)`` applied to its zip parts (a dict of bytes),
+    saved as ``target``: an edit by hand, as another program or a careless user makes."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    change(parts)
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return target

@@ -9,6 +9,7 @@ files are refused with one line and nothing written.
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import rewrite_docx
 
 from drafting.build import build
 from drafting.wordread import read_document
@@ -42,6 +44,13 @@ def empty_library(folder: Path, style: str) -> Path:
     (folder / "snippets").mkdir()
     (folder / "sources.bib").write_text("", encoding="utf-8")
     return folder
+
+
+def imported(original: Path, library: Path) -> dict:
+    """``drafting import --write --format json`` of ``original`` into ``library``: its plan."""
+    result = drafting("import", original, "--write", "--format", "json", cwd=library)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 def notes(path: Path) -> list[str]:
@@ -90,7 +99,6 @@ def test_the_import_is_a_library_that_checks(tmp_path: Path) -> None:
     library = empty_library(tmp_path / "lib", "house")
     assert drafting("import", original, "--write", cwd=library).returncode == 0
     result = drafting("check", "--format", "json", cwd=library)
-    import json
 
     rules = {p["rule"] for p in json.loads(result.stdout)["problems"]
              if p["severity"] == "error"}
@@ -280,11 +288,7 @@ def test_every_kind_of_source_in_the_bluebook(tmp_path: Path, make_library) -> N
     original = tmp_path / "every.docx"
     build(brief, original)
     library = empty_library(tmp_path / "empty", "bluebook")
-    result = drafting("import", original, "--write", "--format", "json", cwd=library)
-    assert result.returncode == 0, result.stderr
-    import json
-
-    plan = json.loads(result.stdout)
+    plan = imported(original, library)
     how = {s["note"]: s["how"] for s in plan["sources"]}
     before = notes(original)
     number = {key: 1 + 2 * index for index, key in enumerate(KINDS)}
@@ -320,27 +324,12 @@ def test_short_forms_that_point_nowhere_stay_text(tmp_path: Path, make_library) 
     original = tmp_path / "odd.docx"
     build(brief, original)
     library = empty_library(tmp_path / "empty", "house")
-    result = drafting("import", original, "--write", "--format", "json", cwd=library)
-    assert result.returncode == 0, result.stderr
-    import json
-
-    plan = json.loads(result.stdout)
+    plan = imported(original, library)
     assert "note 1: 'Id.' follows no single authority" in plan["problems"]
     assert any(p.startswith("note 3: 'Nobody, supra note 9'") for p in plan["problems"])
     assert [s["note"] for s in plan["sources"]] == [2]
     fact = next((library / "snippets" / "odd").glob("*.md")).read_text(encoding="utf-8")
     assert "^[Id. at 3.]" in fact and "^[Nobody, supra note 9.]" in fact
-
-
-def rewrite_notes(source: Path, target: Path, change) -> Path:
-    """``source`` with ``change(parts)`` applied to its zip parts (a dict)."""
-    with zipfile.ZipFile(source) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    change(parts)
-    with zipfile.ZipFile(target, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return target
 
 
 def test_odd_footnotes(tmp_path: Path, make_library) -> None:
@@ -364,11 +353,10 @@ def test_odd_footnotes(tmp_path: Path, make_library) -> None:
             text.text = ""
         parts["word/footnotes.xml"] = etree.tostring(root)
 
-    odd = rewrite_notes(original, tmp_path / "odd-empty.docx", empty_last)
+    odd = rewrite_docx(original, tmp_path / "odd-empty.docx", empty_last)
     library = empty_library(tmp_path / "empty", "house")
     result = drafting("import", odd, "--write", "--format", "json", cwd=library)
     assert result.returncode == 0, result.stderr
-    import json
 
     plan = json.loads(result.stdout)
     assert "note 4: empty in Word; left out" in plan["problems"]
@@ -381,7 +369,7 @@ def test_odd_footnotes(tmp_path: Path, make_library) -> None:
     assert any("Report on $100 {x} wages ~ & 50% more_now" in n
                for n in notes(tmp_path / "again.docx"))
 
-    gone = rewrite_notes(original, tmp_path / "gone.docx",
+    gone = rewrite_docx(original, tmp_path / "gone.docx",
                          lambda parts: parts.pop("word/footnotes.xml"))
     refused = drafting("import", gone, "--write", cwd=library)
     assert refused.returncode == 1 and "has no footnote text" in refused.stderr
@@ -393,7 +381,6 @@ def test_a_signal_alone_is_no_source(tmp_path: Path, make_library) -> None:
     build(make_library.brief('{{ fact("x") }}'), original)
     library = empty_library(tmp_path / "empty", "house")
     result = drafting("import", original, "--format", "json", cwd=library)
-    import json
 
     sources = json.loads(result.stdout)["sources"]
     assert [s["note"] for s in sources] == [1]  # "Cf. the debate…" stays the note's words

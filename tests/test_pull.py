@@ -12,10 +12,10 @@ import os
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import SYSTEM_PYTHON, has_uno, rewrite_docx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,16 +23,9 @@ from drafting.wordml import FACT_BOOKMARK
 from drafting.wordread import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
-SYSTEM_PYTHON = "/usr/bin/python3"
 FACT = "snippets/kazakhstan/ilo-cas-2019-regret.md"
 OLD = "The Committee was so concerned with that lack of progress"
 NEW = "The Committee was so troubled by that lack of progress"
-
-
-def has_uno() -> bool:
-    if not shutil.which("soffice") or not Path(SYSTEM_PYTHON).exists():
-        return False
-    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
 
 
 needs_uno = pytest.mark.skipif(not has_uno(), reason="LibreOffice with python3-uno")
@@ -163,19 +156,15 @@ def test_a_reviewers_edits_come_back(built: tuple[Path, Path], tmp_path: Path) -
 
 
 def rewritten_document(source: Path, target: Path, change) -> Path:
-    """``source`` with ``change(root)`` applied to its document.xml tree, saved as
-    ``target`` (an edit by hand, as another program or a careless user makes)."""
+    """``source`` with ``change(root)`` applied to its document.xml tree."""
     from lxml import etree
 
-    with zipfile.ZipFile(source) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    root = etree.fromstring(parts["word/document.xml"])
-    change(root)
-    parts["word/document.xml"] = etree.tostring(root)
-    with zipfile.ZipFile(target, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return target
+    def rewrite(parts: dict) -> None:
+        root = etree.fromstring(parts["word/document.xml"])
+        change(root)
+        parts["word/document.xml"] = etree.tostring(root)
+
+    return rewrite_docx(source, target, rewrite)
 
 
 def without_bookmarks(source: Path, target: Path, digest: str) -> Path:

@@ -18,14 +18,6 @@ def run(*args: str) -> object:
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
-@pytest.fixture
-def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "lib"
-    assert run("init", root, "--style", "house").exit_code == 0
-    monkeypatch.chdir(root)
-    return root
-
-
 def test_the_fields_of_a_template() -> None:
     fields = {f.name: f for f in template_fields(ROOT / "templates" / "notice-of-intent.docx")}
     required = {n for n, f in fields.items() if f.required}
@@ -39,21 +31,21 @@ def test_the_fields_of_a_template() -> None:
 
 @pytest.mark.parametrize("name", ["notice-of-intent", "notice-and-pre-hearing-brief",
                                   "pre-hearing-brief", "post-hearing-brief"])
-def test_the_front_matter_template_show_gives_builds(library: Path, name: str,
+def test_the_front_matter_template_show_gives_builds(fresh: Path, name: str,
                                                      tmp_path: Path) -> None:
     """Paste what ``template show`` prints, fill in the dots: the brief builds."""
     shown = run("template", "show", name)
     assert shown.exit_code == 0, shown.output
     front = shown.output.split("front matter to paste (--- lines around it):\n")[1]
     front = front.replace("'...'", "'Filled'")
-    brief = library / "briefs" / "pasted.md"
+    brief = fresh / "briefs" / "pasted.md"
     brief.write_text(f"---\n{front}---\nA paragraph of the brief.\n", encoding="utf-8")
     built = run("build", brief, "-o", tmp_path / "out.docx")
     assert built.exit_code == 0, built.output
 
 
-def test_every_missing_field_is_reported_at_once(library: Path, tmp_path: Path) -> None:
-    brief = library / "briefs" / "notice.md"
+def test_every_missing_field_is_reported_at_once(fresh: Path, tmp_path: Path) -> None:
+    brief = fresh / "briefs" / "notice.md"
     brief.write_text("---\ntemplate: notice-of-intent\ntitle: T\npetitioner:\n  name: P\n---\n"
                      "Text.\n", encoding="utf-8")
     wanted = ("template notice-of-intent needs front-matter fields this brief does not give: "
@@ -67,7 +59,7 @@ def test_every_missing_field_is_reported_at_once(library: Path, tmp_path: Path) 
     assert wanted in checked.output
 
 
-def test_template_list_and_an_unknown_template(library: Path) -> None:
+def test_template_list_and_an_unknown_template(fresh: Path) -> None:
     listed = run("template", "list")
     assert listed.exit_code == 0
     assert "notice-of-intent" in listed.output and "4 templates" in listed.output
@@ -75,20 +67,20 @@ def test_template_list_and_an_unknown_template(library: Path) -> None:
     assert unknown.exit_code == 1 and "no template 'notice'" in unknown.output
 
 
-def test_check_reports_build_problems_beside_the_others(library: Path) -> None:
+def test_check_reports_build_problems_beside_the_others(fresh: Path) -> None:
     """A brief with an uncited claim of its own and a missing template field: both in
     one run (the build's problem is not hidden by the other), and a fact's unknown key
     is said once, not again as a build problem."""
     import json
 
-    fact = next((library / "snippets").rglob("*.md"))
+    fact = next((fresh / "snippets").rglob("*.md"))
     text = fact.read_text(encoding="utf-8")
     fact.write_text(text.replace("[@hrw-2016-cas-dispatch", "[@nokey-2016"), encoding="utf-8")
-    (library / "briefs" / "n.md").write_text(
+    (fresh / "briefs" / "n.md").write_text(
         "---\ntemplate: notice-of-intent\ntitle: T\npetitioner:\n  name: P\n---\n"
         f"In 2019, 42 percent of unions closed.\n\n{{{{ fact(\"{fact.stem}\") }}}}\n",
         encoding="utf-8")
     problems = json.loads(run("check", "--format", "json").output)["problems"]
     errors = sorted((p["path"], p["rule"]) for p in problems if p["severity"] == "error")
     assert errors == [("briefs/n.md", "brief-build"), ("briefs/n.md", "uncited-claim"),
-                      (fact.relative_to(library).as_posix(), "unknown-key")]
+                      (fact.relative_to(fresh).as_posix(), "unknown-key")]

@@ -4,28 +4,20 @@ reviewer changed in LibreOffice (tracked changes and a comment, made through UNO
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import SYSTEM_PYTHON, has_uno
 
 from drafting.build import build
 from drafting.errors import DraftingError
 from drafting.wordread import read_document, read_footnotes
 
 ROOT = Path(__file__).resolve().parent.parent
-SYSTEM_PYTHON = "/usr/bin/python3"
 OLD = "Even after her unjust conviction, the GOK continues attacks against Ms. Kharkova."
 NEW = "Even after her conviction, the GOK continues its attacks on Ms. Kharkova."
-
-
-def has_uno() -> bool:
-    if not shutil.which("soffice") or not Path(SYSTEM_PYTHON).exists():
-        return False
-    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True)
-    return probe.returncode == 0
 
 
 @pytest.fixture(scope="module")

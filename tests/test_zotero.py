@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from drafting.cli import cli
@@ -74,15 +73,6 @@ def test_a_library_kept_in_its_own_order_stays_so(example: Path) -> None:
 
 
 DATA = Path(__file__).resolve().parent / "data" / "zotero"
-
-
-@pytest.fixture
-def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A new library (drafting init), as the working folder."""
-    root = tmp_path / "new"
-    assert run("init", root, "--style", "house").exit_code == 0
-    monkeypatch.chdir(root)
-    return root
 
 
 def zotero_export(tmp_path: Path, name: str) -> Path:
