@@ -18,6 +18,7 @@ from drafting.cache import Cache, jinja, memoized, template_from, typed_key
 from drafting.errors import DraftingError, Location, raise_all
 from drafting.library import Library, read_text, split_front_matter, suggest
 from drafting.limits import EXPRESSION_ERRORS, too_deep
+from drafting.mdcut import chunks
 from drafting.model import Block, Citation, FactMark, Inline, Span, decode_blocks, encode_blocks
 
 # Jinja loads on first use: a rebuild whose brief and facts are unchanged renders none.
@@ -168,16 +169,36 @@ def citations_in(blocks: list[Block]) -> list[Citation]:
 
 
 def parse_markdown(text: str, where: Location, library: Library) -> list[Block]:
-    """Parse Markdown, or take the blocks from an earlier run (markdown-it loads only for
-    text it has not seen)."""
-    def parse() -> list[Block]:
+    """Parse Markdown piece by piece (:func:`~drafting.mdcut.chunks`), each piece's parse
+    kept by its text alone, so an edit re-parses only the pieces it touched and a moved
+    paragraph is not parsed again (markdown-it loads only for text it has not seen).
+
+    Raises every problem of every piece, each at its line."""
+    blocks: list[Block] = []
+    errors: list[DraftingError] = []
+    for offset, piece in chunks(text):
+        try:
+            blocks.extend(parse_piece(piece, Location(where.path, (where.line or 1) + offset),
+                                      library.memo))
+        except DraftingError as err:
+            errors.extend(getattr(err, "errors", [err]))
+    if errors:
+        raise_all(errors)
+    return blocks
+
+
+def parse_piece(piece: str, at: Location, memo: Cache | None) -> list[Block]:
+    """One piece's blocks, placed at ``at`` (parsed, or taken from ``memo``)."""
+    def parse() -> list:
         from drafting.markdown import parse_blocks
 
-        return parse_blocks(text, where)
+        try:
+            return encode_blocks(parse_blocks(piece, Location(None, 1)))
+        except DraftingError:  # parsed again where it is, for the errors' places
+            parse_blocks(piece, at)
+            raise
 
-    place = f"{where.path}:{where.line}"  # (cheap: no path resolving)
-    return memoized(library.memo, f"{place}\n{text}".encode(), "blocks", parse,
-                    encode_blocks, decode_blocks)
+    return decode_blocks(memoized(memo, piece.encode(), "piece", parse), at)
 
 
 def check_text(text: str, where: Location, library: Library) -> list[DraftingError]:
@@ -208,11 +229,21 @@ def render_body(brief: Brief, library: Library, tree: Any = None
 
     Returns the text and where each fact landed in it: (id, first line, last line),
     lines counted from 0."""
-    inserted: list[tuple[str, str]] = []
+    slotted, used = render_slots(brief, library, tree)
+    return fill_facts(slotted, [(f, library.fact(f).body.strip()) for f in used])
+
+
+def render_slots(brief: Brief, library: Library, tree: Any = None
+                 ) -> tuple[str, list[str]]:
+    """The brief's Jinja run with a slot where each ``fact(id)`` goes, and the facts in
+    slot order: what it renders does not depend on the facts' text, so an edited fact
+    needs no new run (and no compiling of a long brief)."""
+    inserted: list[str] = []
 
     def fact(fact_id: str) -> str:
-        inserted.append((str(fact_id), library.fact(str(fact_id)).body.strip()))
-        return f"\ue005{len(inserted) - 1}\ue005"  # filled in below, to count lines
+        library.fact(str(fact_id))  # an unknown id is an error here, at its line
+        inserted.append(str(fact_id))
+        return f"\ue005{len(inserted) - 1}\ue005"  # filled in by fill_facts
 
     try:
         template = body_env().from_string(tree) if tree is not None else \
@@ -238,7 +269,7 @@ def render_body(brief: Brief, library: Library, tree: Any = None
         ) from None
     except (RecursionError, MemoryError) as err:
         raise too_deep(brief.where(template_line(err)), err) from None
-    return fill_facts(rendered, inserted)
+    return rendered, inserted
 
 
 #: Put around each fact's text before the Markdown is parsed, and turned into
@@ -273,10 +304,14 @@ def fact_marks(blocks: list[Block], facts: list[str], versions: dict[str, str] |
     """Blocks with the marks :func:`marked` left turned into :class:`FactMark` inlines
     (naming each fact, which use of it in the brief this is, and ``versions``: a digest
     of each fact's text)."""
-    uses = {index: facts[:index + 1].count(fact) for index, fact in enumerate(facts)}
+    seen: dict[str, int] = {}
+    uses = {}
+    for index, fact in enumerate(facts):
+        seen[fact] = uses[index] = seen.get(fact, 0) + 1
     out = []
     for block in blocks:
-        if not any(isinstance(i, Span) and FACT_MARK.search(i.text) for i in block.inlines):
+        if not any(isinstance(i, Span) and (FACT_OPEN in i.text or FACT_CLOSE in i.text)
+                   for i in block.inlines):
             out.append(block)
             continue
         inlines: list[Inline] = []
@@ -343,23 +378,20 @@ def assemble(brief: Brief, library: Library) -> Assembled:
     if errors:
         raise_all(dedupe(check_text(brief.body, own, library) + errors))
     tree = trees.get(brief.body)
-    # The same brief, values and facts render the same text (every fact it can use is
-    # in ``calls``: body_calls refuses computed ids).
+    # The same brief and values render the same text with the same slots for facts
+    # (every fact it can use is in ``calls``: body_calls refuses computed ids).
     try:
         values = typed_key(brief.meta)
     except TypeError:  # values that cannot be keyed: rendered every time
         values = None
-    inputs = [brief.body.encode(), values or b"",
-              *(f"{f}\0{library.fact(f).body}".encode() for f, _ in calls)]
-    text, origins = memoized(library.memo if values else None, b"\0\0".join(inputs),
-                             "rendered", lambda: render_body(brief, library, tree),
-                             decode=lambda data: (str(data[0]),
-                                                  [(str(f), int(a), int(b))
-                                                   for f, a, b in data[1]]))
+    slotted, used = memoized(library.memo if values else None,
+                             b"\0\0".join([brief.body.encode(), values or b""]), "slots",
+                             lambda: render_slots(brief, library, tree),
+                             decode=lambda data: (str(data[0]), [str(f) for f in data[1]]))
+    text, origins = fill_facts(slotted, [(f, library.fact(f).body.strip()) for f in used])
     try:
         from drafting.wordml import text_version
 
-        used = [f for f, _, _ in origins]
         versions = {f: text_version(library.fact(f).body) for f in set(used)}
         blocks = fact_marks(parse_markdown(text, own, library), used, versions)
         problems = check_keys(citations_in(blocks), library)

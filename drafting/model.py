@@ -177,8 +177,13 @@ def _where(where: Location) -> list[Any]:
     return [str(where.path) if where.path else None, where.line, where.col]
 
 
-def _place(data: list[Any]) -> Location:
-    return Location(_path(data[0]) if data[0] else None, data[1], data[2])
+def _place(data: list[Any], at: Location | None = None) -> Location:
+    """A stored location; with ``at``, one stored relative to a piece of text (lines
+    from 1, no file) placed where the piece starts."""
+    if at is None:
+        return Location(_path(data[0]) if data[0] else None, data[1], data[2])
+    line = data[1] if data[1] is None else data[1] + (at.line or 1) - 1
+    return Location(at.path, line, data[2])
 
 
 @lru_cache(maxsize=1024)
@@ -216,8 +221,8 @@ def encode_inline(item: Inline) -> list[Any]:
     raise TypeError(f"cannot encode {item!r}")
 
 
-def decode_inline(data: list[Any]) -> Inline:
-    """The inverse of :func:`encode_inline`."""
+def decode_inline(data: list[Any], at: Location | None = None) -> Inline:
+    """The inverse of :func:`encode_inline` (``at``: see :func:`decode_blocks`)."""
     tag = data[0]
     if tag == "S":
         return Span(data[1], link=data[3], **_span_flags(data[2]))
@@ -230,11 +235,11 @@ def decode_inline(data: list[Any]) -> Inline:
     if tag == "H":
         return HeadingRef(data[1], data[2])
     if tag == "X":
-        return CrossRef(data[1], data[2], data[3], _place(data[4]))
+        return CrossRef(data[1], data[2], data[3], _place(data[4], at))
     if tag == "C":
-        return Citation(tuple(CiteItem(*i) for i in data[1]), _place(data[2]))
+        return Citation(tuple(CiteItem(*i) for i in data[1]), _place(data[2], at))
     if tag == "N":
-        return NoteMark(Note(tuple(decode_inline(p) for p in data[1]), _place(data[2])))
+        return NoteMark(Note(tuple(decode_inline(p, at) for p in data[1]), _place(data[2], at)))
     if tag == "F":
         return FactMark(str(data[1]), int(data[2]), bool(data[3]),
                         str(data[4]) if len(data) > 4 else "")
@@ -246,6 +251,10 @@ def encode_blocks(blocks: list[Block]) -> list[Any]:
              b.label] for b in blocks]
 
 
-def decode_blocks(data: list[Any]) -> list[Block]:
-    return [Block(kind, tuple(decode_inline(i) for i in inlines), level, argument, line, label)
+def decode_blocks(data: list[Any], at: Location | None = None) -> list[Block]:
+    """The inverse of :func:`encode_blocks`. With ``at``, the blocks were parsed alone as
+    a piece of text (lines from 1, no file) and are placed where that piece starts."""
+    shift = (at.line or 1) - 1 if at is not None else 0
+    return [Block(kind, tuple(decode_inline(i, at) for i in inlines), level, argument,
+                  line + shift if line else line, label)
             for kind, inlines, level, argument, line, label in data]

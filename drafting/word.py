@@ -469,9 +469,9 @@ class _Writer:
             rid = self.package.relate(part, "hyperlink", span.link, external=True)
             parent = etree.SubElement(parent, w("hyperlink"))
             parent.set(f"{{{R_NS}}}id", rid)
-        run = etree.SubElement(parent, w("r"))
+        run = etree.SubElement(parent, W_R)
         props = run_properties(span, self.styles.get("hyperlink") if span.link else None)
-        if len(props):
+        if props is not None:
             run.append(props)
         add_text(run, span.text)
 
@@ -589,10 +589,11 @@ RPR_ORDER = ("rStyle", "rFonts", "b", "i", "smallCaps", "strike", "u", "vertAlig
 
 
 def run_properties(span: Span, link_style: str | None) -> Any:
-    """``w:rPr`` for a span's marks, in schema order (built once per combination)."""
+    """``w:rPr`` for a span's marks, in schema order (built once per combination), or
+    None for a span without any."""
     marks = (link_style, span.code, span.bold, span.italic, span.smallcaps, span.strike,
              span.underline, span.sup, span.sub, is_rtl(span.text))
-    return copy.deepcopy(_properties(marks))
+    return copy.deepcopy(_properties(marks)) if any(marks) else None
 
 
 @lru_cache(maxsize=256)
@@ -632,8 +633,17 @@ def is_rtl(text: str) -> bool:
     return rtl * 2 >= sum(1 for ch in text if ch.isalpha())
 
 
+W_R, W_T, XML_SPACE = w("r"), w("t"), "{http://www.w3.org/XML/1998/namespace}space"
+
+
 def add_text(run: Any, text: str) -> None:
     """Text into a run: tabs become ``w:tab``, newlines ``w:br``; spaces are kept."""
+    if "\n" not in text and "\t" not in text:  # the common case, quickly
+        if text:
+            t = etree.SubElement(run, W_T)
+            t.text = text
+            t.set(XML_SPACE, "preserve")
+        return
     for i, line in enumerate(text.split("\n")):
         if i:
             etree.SubElement(run, w("br"))

@@ -162,6 +162,14 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "drafting.yaml": lambda r: keeping_stat(r / "drafting.yaml",
                                             toggle(b"2020-06-01", b"2030-06-01")),
     "move fact": move_fact,
+    # Edits that move the paragraphs after them (the parse is kept per paragraph):
+    "fact paragraph": lambda r: keeping_stat(fact_a(r), toggle(b"---\nThe report",
+                                                               b"---\nA new first.\n\nThe report")),
+    "brief paragraphs swapped": lambda r: keeping_stat(
+        r / "briefs" / "brief.md", toggle(b'{{ fact("a") }}\n\n{{ fact("b") }}',
+                                          b'{{ fact("b") }}\n\n{{ fact("a") }}')),
+    "broken citation below": lambda r: keeping_stat(
+        r / "briefs" / "brief.md", toggle(b"[@grishin-2019, 4]", b"[@grishin-2019, 4")),
 }
 
 

@@ -1,0 +1,43 @@
+"""Cut Markdown into pieces that parse alone exactly as they parse together.
+
+The assembled brief is parsed piece by piece so that a cache can keep each paragraph's
+parse: an edit to one fact re-parses that fact's paragraphs, not the whole brief.
+(No markdown-it here: a rebuild whose pieces are all cached never loads it.)
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Lines that make a cut unsafe anywhere in the text: fences and HTML blocks of the
+#: kinds that may hold blank lines, and link reference definitions (which reach across
+#: the whole document, from inside quotes and lists too).
+UNCUTTABLE = re.compile(r"^ {0,3}(?:```|~~~|<(?:script|pre|style|textarea|!|\?))"
+                        r"|^[ \t>*+\-\d.)]*\[[^\]]*\]:", re.M | re.I)
+#: What a blank line may hold (CommonMark: spaces and tabs, nothing else).
+BLANK = " \t"
+#: A line that starts a new block after a blank line, whatever came before: not
+#: indented (a list item's or code's continuation) and not a list item (a loose list).
+FRESH_START = re.compile(r"^(?![ \t]|(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$))\S")
+#: An attributes line (``{.argument}``, ``{#sec:x}``) applies to the block after it.
+ATTRIBUTES_LINE = re.compile(r"^\s*\{[^{}]*\}\s*$")
+
+
+def chunks(text: str) -> list[tuple[int, str]]:
+    """``text`` cut into pieces that parse alone exactly as they parse together, with
+    the 0-based line each starts on: cuts fall before a blank line's next block when
+    CommonMark starts afresh there (so a cache can keep each paragraph's parse)."""
+    if "\r" in text or UNCUTTABLE.search(text):
+        return [(0, text)]
+    lines = text.split("\n")
+    out, start, last_filled = [], 0, ""
+    for index, line in enumerate(lines):
+        if not line.strip(BLANK):
+            continue
+        if (index > start and not lines[index - 1].strip(BLANK) and FRESH_START.match(line)
+                and not ATTRIBUTES_LINE.match(last_filled)):
+            out.append((start, "\n".join(lines[start:index])))
+            start = index
+        last_filled = line
+    out.append((start, "\n".join(lines[start:])))
+    return out

@@ -1,0 +1,69 @@
+"""Parsing piece by piece (the per-paragraph parse cache) gives what parsing the whole
+text gives: the same blocks, lines, notes and errors, whatever the Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from drafting.errors import DraftingError, Location
+from drafting.markdown import parse_blocks
+from drafting.mdcut import chunks
+from drafting.model import decode_blocks, encode_blocks
+
+PLACE = Path("briefs/x.md")
+#: Lines that matter to where CommonMark blocks begin and end.
+LINES = [
+    "", "", "", " ", "\t", "\u00a0", "Plain text [@hrw-2016, 24].", "more text", "- item",
+    "* item", "+ item", "1. first", "2) second", "2019. A year.", "  continued", "    code",
+    "> quoted", ">", "```", "~~~", "<!-- a", "comment -->", "<pre>", "</pre>", "<div>",
+    "[ref]: https://example.org", "see [ref]", "{.argument}", "{#sec:a}", "# Heading",
+    "## Part {#sec:b}", "---", "===", "text ^[a note [@ilo-cas-2019].]", "*open", "close*",
+    "\"quoted words\"", "[see @grishin-2019, 3", "a\rb", "\u2e320\u2e32Fact starts",
+    "ends.\u2e350\u2e35", "[@unknown key]", "^[^[nested]]",
+]
+
+
+def whole(text: str) -> list | set:
+    """The whole text's blocks as data, or its error lines."""
+    try:
+        return encode_blocks(parse_blocks(text, Location(PLACE, 7)))
+    except DraftingError as err:
+        return {str(e) for e in getattr(err, "errors", [err])}
+
+
+def pieced(text: str) -> list | set:
+    """The same, parsed piece by piece and placed as the build places them."""
+    out: list = []
+    errors: set[str] = set()
+    for offset, piece in chunks(text):
+        try:
+            data = encode_blocks(parse_blocks(piece, Location(None, 1)))
+        except DraftingError:
+            try:
+                parse_blocks(piece, Location(PLACE, 7 + offset))
+            except DraftingError as err:
+                errors |= {str(e) for e in getattr(err, "errors", [err])}
+            continue
+        out += encode_blocks(decode_blocks(data, Location(PLACE, 7 + offset)))
+    return errors or out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(LINES), max_size=24))
+def test_pieces_parse_as_the_whole(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    assert pieced(text) == whole(text)
+
+
+def test_paragraphs_are_cut_apart() -> None:
+    text = "One.\n\nTwo [@a].\n\n# Three\n\nFour."
+    assert [offset for offset, _ in chunks(text)] == [0, 2, 4, 6]
+
+
+def test_what_reaches_across_blank_lines_stays_whole() -> None:
+    for text in ("- a\n\n- b", "a\n\n    code", "{.argument}\n\nb", "```\na\n\nb\n```",
+                 "a\n\n[r]: /u", "<!--\n\n-->", "a\n\u00a0\nb", "a\r\rb"):
+        assert len(chunks(text)) == 1, text
