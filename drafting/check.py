@@ -34,6 +34,7 @@ from drafting.library import (
 )
 from drafting.markdown import parse_blocks
 from drafting.model import Block, NoteMark, Source
+from drafting.progress import steps
 from drafting.style import parse_date
 
 CHECK_VERSION = "5"
@@ -310,7 +311,7 @@ def read_reports(paths: Iterable[Path], kind: str, cache: Cache, root: Path,
     """Analyse files (or take their results from the cache)."""
     analyse_one = analyse_fact if kind == "fact" else analyse_brief
     reports = {}
-    for path in paths:
+    for path in steps(list(paths), f"reading {kind}s"):
         try:
             data = read_bytes(confined(path, root, Location(path), "file"), MAX_TEXT_BYTES)
         except DraftingError as err:
@@ -551,7 +552,7 @@ def check_quotes(lib: Library, cache: Cache) -> list[list[Any]]:
     out = []
     copies_by_key: dict[str, ArchivedCopy | None] = {}
     unreadable: dict[str, list[Any]] = {}  # archived copies that cannot be read
-    for path, report in [*lib.facts.items(), *lib.briefs.items()]:
+    for path, report in steps([*lib.facts.items(), *lib.briefs.items()], "checking quotes"):
         for text, line, col, items in report["quotes"]:
             keys = [k for k, _ in items or [] if k in lib.sources]
             if not keys:
@@ -712,7 +713,7 @@ def check_builds(lib: Library, reported: set[tuple[str, int]], cache: Cache
     ids = fact_ids(lib)
     loaded = Loaded(root=lib.root, fact_paths={i: [p] for i, p in ids.items()},
                     sources=lib.sources)
-    for path, report in lib.briefs.items():
+    for path, report in steps(list(lib.briefs.items()), "building briefs"):
         problems = trial_build(path, loaded, cache, build_key(lib, path, report))
         if not any("needs front-matter field" in p[4] for p in problems):
             problems += missing_fields(lib.root, path)  # a build stopped before them

@@ -6,9 +6,10 @@ one-line message on stderr and exit status 1 (click uses 2 for usage errors).
 
 from __future__ import annotations
 
-import logging
 import os
+import shutil
 import sys
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,7 @@ import click
 
 from drafting import __version__
 from drafting.errors import DraftingError, display_path, shorten
-
-# bibtexparser logs every block it cannot read; drafting reports those itself, once.
-logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)
+from drafting.progress import report_to
 
 
 def report(error: DraftingError) -> None:
@@ -53,6 +52,8 @@ class Group(click.Group):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
+        bar = TerminalProgress() if sys.stderr.isatty() else None
+        report_to(bar)
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
@@ -73,7 +74,44 @@ class Group(click.Group):
                 "DRAFTING_DEBUG=1 for details, and please report it)",
                 err=True,
             )
+        finally:
+            report_to(None)
+            if bar is not None:
+                bar.close()
         ctx.exit(1)
+
+
+class TerminalProgress:
+    """A progress bar on stderr (rich's) for work that has run over a second; it goes
+    away when the work is done. Installed only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        try:  # DRAFTING_PROGRESS_AFTER=0 shows it at once
+            self.delay = float(os.environ.get("DRAFTING_PROGRESS_AFTER", "1"))
+        except ValueError:
+            self.delay = 1.0
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.start < self.delay or done >= total:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), console=Console(stderr=True),
+                                transient=True)
+            self.bar.start()
+        if label not in self.tasks:
+            self.tasks[label] = self.bar.add_task(label, total=total)
+        self.bar.update(self.tasks[label], completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @click.group(cls=Group)
@@ -225,11 +263,19 @@ def recovered(root: Path) -> Path:
 
 
 def table(headers: list[str], rows: list[list[str]], widths: dict[int, int] | None = None) -> None:
-    """An aligned table; the header is bold on a terminal (plain when piped)."""
-    limits = widths or {}
+    """An aligned table; the header is bold on a terminal, and the widest columns are
+    cut so that a line fits the terminal's width (plain and whole width when piped)."""
+    limits = dict(widths or {})
     cells = [[clip(str(c), limits.get(i)) for i, c in enumerate(row)] for row in rows]
     sizes = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    line = "  ".join(h.ljust(sizes[i]) for i, h in enumerate(headers)).rstrip()
+    if sys.stdout.isatty():
+        room = shutil.get_terminal_size().columns - 2 * (len(headers) - 1)
+        while sum(sizes) > room and max(sizes) > 12:
+            widest = sizes.index(max(sizes))
+            sizes[widest] = max(12, sizes[widest] - (sum(sizes) - room))
+            cells = [[clip(c, sizes[i]) if i == widest else c for i, c in enumerate(row)]
+                     for row in cells]
+    line = "  ".join(clip(h, sizes[i]).ljust(sizes[i]) for i, h in enumerate(headers)).rstrip()
     click.echo(click.style(line, bold=True))
     for row in cells:
         click.echo("  ".join(c.ljust(sizes[i]) for i, c in enumerate(row)).rstrip())

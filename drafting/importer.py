@@ -22,6 +22,7 @@ from drafting.errors import DraftingError, Location, display_path
 from drafting.match import match_source
 from drafting.mdwrite import escape, escape_block, runs_markdown
 from drafting.model import Citation, CiteItem, Note, NoteMark, Source, plain_text
+from drafting.progress import steps
 from drafting.propose import (
     Proposal,
     braced,
@@ -155,7 +156,7 @@ def assign_keys(notes: list[list[Recovered]], context: Context, plan: ImportPlan
     out: dict[tuple[int, int], tuple[str, str] | None] = {}
     cited_again = {i.authority for items in notes for i in items
                    if i.form != "full" and i.authority}
-    for index, items in enumerate(notes):
+    for index, items in steps(list(enumerate(notes)), "reading citations"):
         for position, item in enumerate(items):
             if not (is_citation(item, sources) or item.authority in cited_again):
                 out[index, position] = None

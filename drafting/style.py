@@ -626,8 +626,13 @@ class Formatter:
         return f"{self.sources[key].type}/{subtype}" if subtype else self.sources[key].type
 
     def source_context(self, key: str) -> dict[str, Any]:
+        """The variables a style's templates see for a source (kept across runs in
+        ``memo``: names are parsed, and bibtexparser loaded, only for a changed entry)."""
         if key not in self._contexts:
-            self._contexts[key] = self.style.context(self.sources[key])
+            source = self.sources[key]
+            inputs = [self.style.digest, source.key, source.type, source.fields]
+            self._contexts[key] = memoized(self.memo, json.dumps(inputs, sort_keys=True).encode(),
+                                           "context", lambda: self.style.context(source))
         return self._contexts[key]
 
     def note(self, note: ResolvedNote) -> list[Inline]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from drafting import bibfile
 from drafting.errors import DraftingError, Location
+from drafting.progress import steps
 from drafting.upkeep import (
     Merge,
     archive_attachments,
@@ -136,7 +137,7 @@ def plan(chunks: list[bibfile.Chunk], incoming: list[bibfile.Chunk], root: Path,
     added: list[bibfile.Chunk] = []
     merge = Merge()
     entries = [c for c in incoming if c.kind == "entry"]
-    matches = [match(c, existing) for c in entries]  # each once: fuzzy titles cost
+    matches = [match(c, existing) for c in steps(entries, "matching entries")]  # fuzzy: costly
     names = [c.key for c in entries]  # as the export calls them
     todo: list[bibfile.Chunk] = []  # new entries, and matched ones not archived yet,
     for chunk, (key, _) in zip(entries, matches, strict=True):  # under the library's key
