@@ -88,7 +88,8 @@ def code_digest() -> str:
     (or one edit of a development checkout) are never used by another."""
     package = Path(__file__).parent
     h = hashlib.blake2b(digest_size=16)
-    for path in sorted([*package.glob("*.py"), *package.glob("styles/**/*.yaml")]):
+    for path in sorted([*package.glob("*.py"), *package.glob("styles/**/*.yaml"),
+                        *package.glob("data/*.yaml")]):
         h.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 

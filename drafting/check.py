@@ -23,6 +23,15 @@ from drafting.cache import Cache, digest
 from drafting.claims import analyse, has_citation
 from drafting.config import CheckConfig, as_date, load_config
 from drafting.errors import DraftingError, Location, display_path, shorten
+from drafting.findings import (  # noqa: F401 - check's results, and how they print
+    ERROR,
+    WARNING,
+    Problem,
+    as_github,
+    as_json,
+    select,
+    summary,
+)
 from drafting.inputs import MAX_TEXT_BYTES, confined, forget_folders, read_bytes
 from drafting.library import (
     FACT_ID,
@@ -38,7 +47,6 @@ from drafting.progress import steps
 from drafting.style import parse_date
 
 CHECK_VERSION = "5"
-ERROR, WARNING = "error", "warning"
 PSEUDO_FACT_KEY = "fact:"
 STRAIGHT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 MIN_PROSE_WORDS = 25
@@ -102,21 +110,6 @@ RULES = {r.id: r for r in [
     Rule("brief-build", ERROR, "Every brief renders: template found and sound, Jinja valid, "
          "all fields, facts and keys resolve."),
 ]}
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One finding, at a place in a file."""
-
-    path: str
-    line: int
-    col: int
-    severity: str
-    message: str
-    rule: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]"
 
 
 def found(rule: str, path: Path | str, line: int | None, message: str, col: int | None = None,
@@ -777,48 +770,3 @@ def run_check(root: Path, paths: Iterable[Path] = (), config: CheckConfig | None
     problems = sorted({Problem(display_path(Path(p[1])), p[2], p[3], p[5], p[4], p[0])
                        for p in raw})
     return select(problems, paths)
-
-
-def select(problems: list[Problem], paths: Iterable[Path]) -> list[Problem]:
-    """Only the problems in the given files or folders (all when none are given)."""
-    wanted = [Path(p).resolve() for p in paths]
-    if not wanted:
-        return problems
-    def inside(problem: Problem) -> bool:
-        where = Path(problem.path).resolve()
-        return any(where == w or w in where.parents for w in wanted)
-    return [p for p in problems if inside(p)]
-
-
-def summary(problems: list[Problem]) -> str:
-    """``3 errors, 2 warnings`` (or ``no problems``)."""
-    errors = sum(p.severity == ERROR for p in problems)
-    warnings = len(problems) - errors
-    if not problems:
-        return "no problems"
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-
-
-def github_data(text: str) -> str:
-    """Escape an annotation's message as GitHub's workflow commands want it."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def github_property(value: object) -> str:
-    """Escape an annotation's property (file, title) as GitHub's workflow commands want it."""
-    return github_data(str(value)).replace(":", "%3A").replace(",", "%2C")
-
-
-def as_github(problem: Problem) -> str:
-    """A GitHub Actions annotation: one line, whatever the path and message hold."""
-    props = {"file": problem.path, "line": problem.line, "col": problem.col,
-             "title": problem.rule}
-    listed = ",".join(f"{k}={github_property(v)}" for k, v in props.items())
-    return f"::{problem.severity} {listed}::{github_data(problem.message)}"
-
-
-def as_json(problems: list[Problem]) -> dict[str, Any]:
-    errors = sum(p.severity == ERROR for p in problems)
-    return {"problems": [asdict(p) for p in problems], "errors": errors,
-            "warnings": len(problems) - errors}
-

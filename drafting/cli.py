@@ -195,14 +195,14 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
     path:line:col: severity: message [rule]. Exits 1 when errors remain (with
     --strict, warnings too), 0 when clean.
     """
-    import dataclasses
     import json
 
-    from drafting.check import RULES, as_github, as_json, run_check, summary
-    from drafting.config import load_config
+    from drafting.findings import as_github, as_json, summary
     from drafting.library import find_root
 
     if list_rules:
+        from drafting.check import RULES
+
         for rule in RULES.values():
             click.echo(f"{rule.id:20} {rule.severity:8} {rule.summary}")
         return
@@ -212,16 +212,14 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
         raise DraftingError(f"{display_path(root)} is not a drafting library (it has no "
                             "snippets/ folder or sources.bib); run check inside one")
     recovered(root)
-    config = load_config(root)
-    if today is not None:
-        config = dataclasses.replace(config, today=today.date())
     if changed:
         from drafting.changed import changed_files
 
         if not paths and not changed_files(root, changed):
             click.echo(f"no file changed since {changed}")
             return
-    problems = run_check(root, paths, config, use_cache=not no_cache, changed=changed)
+    on = today.date() if today is not None else None
+    problems = checked(root, paths, on, use_cache=not no_cache, changed=changed)
     if output_format == "json":
         click.echo(json.dumps(as_json(problems), indent=2, ensure_ascii=False))
     else:
@@ -232,6 +230,35 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
     failing = [p for p in problems if p.severity == "error" or strict]
     if failing:
         raise click.exceptions.Exit(1)
+
+
+def checked(root: Path, paths: Iterable[Path], on: Any, use_cache: bool,
+            changed: str | None) -> list:
+    """The problems in ``paths`` (all when none; with ``changed``, in what changed since
+    that git ref) as of the date ``on`` when given: the answer a check of the very same
+    files gave, when one is kept (:mod:`drafting.verdict`)."""
+    import dataclasses
+
+    from drafting import verdict
+    from drafting.findings import select
+
+    before = verdict.library_digest(root) if use_cache and not changed else None
+    name = verdict.key(before, on) if before else ""
+    kept = verdict.remembered(root, name) if name else None
+    if kept is not None:
+        return select(kept, paths)
+    from drafting.check import run_check
+    from drafting.config import load_config
+
+    config = load_config(root)
+    if on is not None:
+        config = dataclasses.replace(config, today=on)
+    if changed:
+        return run_check(root, paths, config, use_cache=use_cache, changed=changed)
+    problems = run_check(root, (), config, use_cache=use_cache)
+    if name and verdict.library_digest(root) == before:  # nothing saved meanwhile
+        verdict.remember(root, name, problems)
+    return select(problems, paths)
 
 
 # ------------------------------------------------------------------ output helpers
