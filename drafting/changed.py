@@ -55,9 +55,11 @@ def changed_keys(root: Path, ref: str) -> set[str]:
     return {key for key in set(before) | set(after) if before.get(key) != after.get(key)}
 
 
-def to_check(root: Path, ref: str, lib: object) -> list[Path]:
-    """The files ``check --changed REF`` reports on."""
-    files = changed_files(root, ref)
+def to_check(root: Path, ref: str, lib: object, files: list[Path] | None = None
+             ) -> list[Path]:
+    """The files ``check --changed REF`` reports on (``files``: what changed, when
+    already asked of git)."""
+    files = changed_files(root, ref) if files is None else files
     paths = set(files)
     snippets = (root / "snippets").resolve()
     changed_facts = {p.stem for p in files  # deleted ones too: their briefs break

@@ -41,7 +41,6 @@ from drafting.library import (
     split_front_matter,
     suggest,
 )
-from drafting.markdown import parse_blocks
 from drafting.model import Block, NoteMark, Source
 from drafting.progress import steps
 from drafting.style import parse_date
@@ -141,6 +140,8 @@ def replace_jinja(body: str) -> str:
 def parse_markdown(text: str, path: Path, line: int, report: dict[str, Any]) -> list[Block]:
     """Parse Markdown, turning citation errors into problems."""
     try:
+        from drafting.markdown import parse_blocks  # markdown-it: only for a file not cached
+
         return parse_blocks(text, Location(path, line))
     except DraftingError as err:
         # the citations cannot be read: the keys named in the text still count as cited
@@ -359,8 +360,11 @@ def conflict_markers(text: str, bib: Path) -> list[list[Any]]:
     return out
 
 
-def load(root: Path, cache: Cache) -> Library:
-    """Read the whole library."""
+def load(root: Path, cache: Cache, focus: tuple[set[str], set[Path]] | None = None
+         ) -> Library:
+    """Read the whole library; with ``focus`` (:func:`focused`), of the facts only those
+    that changed and those used by the briefs that changed or use one (every fact's name
+    is known all the same)."""
     lib = Library(root=root)
     fact_paths = lib.fact_paths = scan_facts(root / "snippets")
     for fact_id, paths in fact_paths.items():
@@ -373,10 +377,21 @@ def load(root: Path, cache: Cache) -> Library:
             for path in paths:
                 lib.problems.append(found("front-matter", path, 1, f"'{fact_id}' is not a "
                                           "usable fact id; use letters, digits, '-' and '_'"))
-    lib.facts = read_reports([p for ps in fact_paths.values() for p in ps], "fact", cache, root,
-                             lib.digests)
     lib.briefs = read_reports(sorted((root / "briefs").glob("*.md")), "brief", cache, root,
                               lib.digests)
+    facts = None
+    if focus is not None:
+        facts = set(focus[0])
+        for path, report in lib.briefs.items():
+            used = {f for f, _ in report["facts"]}
+            if path.resolve() in focus[1] or used & focus[0]:
+                facts |= used
+    lib.facts = read_reports([p for i, ps in fact_paths.items() for p in ps
+                              if facts is None or i in facts], "fact", cache, root, lib.digests)
+    if facts is not None:  # and the facts that supersede them (their dates matter)
+        later = {str(r["meta"].get("superseded_by")) for r in lib.facts.values()} - facts
+        lib.facts.update(read_reports([p for i, ps in fact_paths.items() for p in ps
+                                       if i in later], "fact", cache, root, lib.digests))
     bib = root / "sources.bib"
     if bib.is_file():
         lib.bib = bib
@@ -392,11 +407,11 @@ def fact_ids(lib: Library) -> dict[str, Path]:
     return lib.ids
 
 
-def check_references(lib: Library) -> list[list[Any]]:
-    """Unknown keys and fact ids, and sources no one cites."""
+def check_references(lib: Library, unused: bool = True) -> list[list[Any]]:
+    """Unknown keys and fact ids, and (with ``unused``) sources no one cites."""
     out = []
     cited: set[str] = set()
-    known_facts = fact_ids(lib)
+    known_facts = lib.fact_paths  # by name: all are known when only some were read
     for path, report in [*lib.facts.items(), *lib.briefs.items()]:
         cited.update(report.get("mentions", []))
         for key, line in report["cites"]:
@@ -412,7 +427,7 @@ def check_references(lib: Library) -> list[list[Any]]:
         if successor and successor not in known_facts:
             out.append(found("unknown-fact", path, 2, f"superseded_by names unknown fact "
                              f"'{successor}'{suggest(successor, known_facts)}"))
-    for key, source in lib.sources.items():
+    for key, source in lib.sources.items() if unused else ():
         if key not in cited:
             out.append(found("unused-source", lib.bib or "sources.bib", source.where.line,
                              f"source '{key}' is not cited by any fact or brief"))
@@ -696,17 +711,19 @@ def trial_build(path: Path, loaded: Any, cache: Cache, key: str) -> list[list[An
     return problems
 
 
-def check_builds(lib: Library, reported: set[tuple[str, int]], cache: Cache
-                 ) -> list[list[Any]]:
-    """Render every brief, without writing anything (cached: :func:`trial_build`); a
-    build problem at a place another rule already reported is not said twice."""
+def check_builds(lib: Library, reported: set[tuple[str, int]], cache: Cache,
+                 wanted: set[Path] | None = None) -> list[list[Any]]:
+    """Render every brief (or those in ``wanted``), without writing anything (cached:
+    :func:`trial_build`); a build problem at a place another rule already reported is
+    not said twice."""
     from drafting.library import Library as Loaded
 
     out = []
     ids = fact_ids(lib)
     loaded = Loaded(root=lib.root, fact_paths={i: [p] for i, p in ids.items()},
                     sources=lib.sources)
-    for path, report in steps(list(lib.briefs.items()), "building briefs"):
+    briefs = [(p, r) for p, r in lib.briefs.items() if wanted is None or p.resolve() in wanted]
+    for path, report in steps(briefs, "building briefs"):
         problems = trial_build(path, loaded, cache, build_key(lib, path, report))
         if not any("needs front-matter field" in p[4] for p in problems):
             problems += missing_fields(lib.root, path)  # a build stopped before them
@@ -742,31 +759,63 @@ def required_fields(config: CheckConfig, root: Path
 
 
 def run_check(root: Path, paths: Iterable[Path] = (), config: CheckConfig | None = None,
-              use_cache: bool = True, changed: str | None = None) -> list[Problem]:
+              use_cache: bool = True, changed: str | None = None,
+              files: list[Path] | None = None) -> list[Problem]:
     """Check the library at ``root``; only problems in ``paths`` when some are given,
-    and with ``changed`` (a git ref), in what changed since it (``drafting.changed``)."""
+    and with ``changed`` (a git ref), in what changed since it (``drafting.changed``).
+
+    When only facts and briefs changed, a ``changed`` check reads just those, the briefs,
+    the facts those briefs use, and sources.bib: every rule that can report in them sees
+    all it needs, and the rules whose reports fall elsewhere (sources.bib, templates)
+    are not run."""
     forget_folders()
     config = config or load_config(root)
-    cache = Cache(root, "check", CHECK_VERSION, enabled=use_cache)
-    lib = load(root, cache)
+    if changed and files is None:  # (``files``: what changed, when git was asked already)
+        from drafting.changed import changed_files
+
+        files = changed_files(root, changed)
+    focus = focused(root, files) if files is not None and not list(paths) else None
+    # a focused run leaves the cache's other entries for the next full check
+    cache = Cache(root, "check", CHECK_VERSION, enabled=use_cache,
+                  keep=10**9 if focus is not None else 0)
+    lib = load(root, cache, focus)
     if changed:
         from drafting.changed import to_check
 
-        paths = [*paths, *to_check(root, changed, lib)]
+        paths = [*paths, *to_check(root, changed, lib, files)]
         if not paths:
             cache.save()
             return []
     raw = list(lib.problems)
     for report in [*lib.facts.values(), *lib.briefs.values()]:
         raw.extend(report["problems"])
-    raw.extend(check_references(lib))
-    raw.extend(check_sources(lib, *required_fields(config, root)))
+    raw.extend(check_references(lib, unused=focus is None))  # those are in sources.bib
+    if focus is None:
+        raw.extend(check_sources(lib, *required_fields(config, root)))
     raw.extend(check_quotes(lib, cache))
     raw.extend(check_staleness(lib, config))
-    raw.extend(check_templates(root))
+    if focus is None:
+        raw.extend(check_templates(root))
     reported = {(str(Path(p[1])), p[2]) for p in raw if p[5] == ERROR}
-    raw.extend(check_builds(lib, reported, cache))
+    wanted = {Path(p).resolve() for p in paths} if focus is not None else None
+    raw.extend(check_builds(lib, reported, cache, wanted))
     cache.save()
     problems = sorted({Problem(display_path(Path(p[1])), p[2], p[3], p[5], p[4], p[0])
                        for p in raw})
     return select(problems, paths)
+
+
+def focused(root: Path, changed: list[Path]) -> tuple[set[str], set[Path]] | None:
+    """When only facts and briefs are among the ``changed`` files: the changed facts'
+    ids and the changed briefs (a focused check reads those, the briefs, and the facts
+    the briefs concerned use); None when anything else changed (all is read then)."""
+    top = root.resolve()
+    snippets, briefs = top / "snippets", top / "briefs"
+    files = [p for p in changed if p == top or top in p.parents]
+    if not all(p.suffix == ".md" and (snippets in p.parents or p.parent == briefs)
+               for p in files):
+        return None
+    return ({p.stem for p in files if snippets in p.parents},
+            {p for p in files if p.parent == briefs})
+
+

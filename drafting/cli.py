@@ -212,14 +212,16 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
         raise DraftingError(f"{display_path(root)} is not a drafting library (it has no "
                             "snippets/ folder or sources.bib); run check inside one")
     recovered(root)
+    files = None
     if changed:
         from drafting.changed import changed_files
 
-        if not paths and not changed_files(root, changed):
+        files = changed_files(root, changed)
+        if not paths and not files:
             click.echo(f"no file changed since {changed}")
             return
     on = today.date() if today is not None else None
-    problems = checked(root, paths, on, use_cache=not no_cache, changed=changed)
+    problems = checked(root, paths, on, use_cache=not no_cache, changed=changed, files=files)
     if output_format == "json":
         click.echo(json.dumps(as_json(problems), indent=2, ensure_ascii=False))
     else:
@@ -233,7 +235,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
 
 
 def checked(root: Path, paths: Iterable[Path], on: Any, use_cache: bool,
-            changed: str | None) -> list:
+            changed: str | None, files: list[Path] | None = None) -> list:
     """The problems in ``paths`` (all when none; with ``changed``, in what changed since
     that git ref) as of the date ``on`` when given: the answer a check of the very same
     files gave, when one is kept (:mod:`drafting.verdict`)."""
@@ -254,7 +256,8 @@ def checked(root: Path, paths: Iterable[Path], on: Any, use_cache: bool,
     if on is not None:
         config = dataclasses.replace(config, today=on)
     if changed:
-        return run_check(root, paths, config, use_cache=use_cache, changed=changed)
+        return run_check(root, paths, config, use_cache=use_cache, changed=changed,
+                         files=files)
     problems = run_check(root, (), config, use_cache=use_cache)
     if name and verdict.library_digest(root) == before:  # nothing saved meanwhile
         verdict.remember(root, name, problems)

@@ -83,3 +83,47 @@ def test_a_bad_ref_is_one_line(repo: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "bad revision 'no-such-branch'" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+#: Edits after which a --changed check reads only some facts: it must report exactly
+#: what a full check reports in the files the change touches.
+FOCUSED_EDITS = {
+    "unsourced claim": lambda r: append(r / FACT, "\nAn unsourced claim that 42 percent agree.\n"),
+    "unknown key": lambda r: append(r / FACT, "\nMore. [@no-such-source, 3]\n"),
+    "fact deleted": lambda r: (r / FACT).unlink(),
+    "new fact": lambda r: (r / "snippets" / "new-one.md").write_text(
+        "---\ntitle: New\ntags: [x]\nas_of: 2019-01-01\n---\nIt rose by 12 percent.\n",
+        encoding="utf-8"),
+    "brief uses an unknown fact": lambda r: append(r / "briefs" / "kazakhstan-2020.md",
+                                                   '\n{{ fact("nowhere") }}\n'),
+    "superseded": lambda r: (r / FACT).write_text((r / FACT).read_text(encoding="utf-8").replace(
+        "---\n", "---\nsuperseded_by: baltabai-kharkova-free-2021\n", 1), encoding="utf-8"),
+    "superseded by a used fact": lambda r: (r / FACT).write_text((r / FACT).read_text(
+        encoding="utf-8").replace("---\n", "---\nsuperseded_by: ilo-cas-2019-regret\n", 1),
+        encoding="utf-8"),
+    "quote changed": lambda r: (r / "snippets" / "kazakhstan" / "ilo-cas-2019-regret.md")
+    .write_text((r / "snippets" / "kazakhstan" / "ilo-cas-2019-regret.md")
+                .read_text(encoding="utf-8").replace("regret", "deplore", 1), encoding="utf-8"),
+}
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("edits", [["unsourced claim"], ["unknown key"], ["fact deleted"],
+                                   ["new fact"], ["brief uses an unknown fact"],
+                                   ["superseded"], ["superseded by a used fact"],
+                                   ["quote changed", "unknown key"]])
+def test_a_focused_check_reports_what_a_full_one_does(repo: Path, edits: list[str]) -> None:
+    from drafting.changed import to_check
+    from drafting.check import Cache, load, run_check, select
+
+    for edit in edits:
+        FOCUSED_EDITS[edit](repo)
+    whole = load(repo, Cache(repo, "check", "x", enabled=False))
+    expected = select(run_check(repo, use_cache=False), to_check(repo, "HEAD", whole))
+    assert expected  # the edit is one a check reports
+    assert run_check(repo, changed="HEAD") == expected  # focused (fills the cache)
+    assert run_check(repo, changed="HEAD") == expected  # and again, from the cache
+    assert run_check(repo) == run_check(repo, use_cache=False)  # the cache is still whole

@@ -1,0 +1,25 @@
+"""Finding the facts (library.scan_facts) gives what pathlib's rglob gives, in its order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from drafting.library import scan_facts
+
+
+def test_scan_matches_rglob_on_awkward_names(tmp_path: Path) -> None:
+    snippets = tmp_path / "snippets"
+    for name in ("a/x.md", "a-b/x.md", "a.b/y.md", "a/b/z.md", ".hidden.md", "top.md",
+                 "A/x.md", "a/x.txt", "dir.md/inner.md", "é/x.md", "a b/x.md"):
+        path = snippets / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+    (snippets / "linked").symlink_to(snippets / "a")  # a link to a folder: not followed
+    (snippets / "file-link.md").symlink_to(snippets / "top.md")
+    expected: dict[str, list[Path]] = {}
+    for path in sorted(snippets.rglob("*.md")):
+        expected.setdefault(path.stem, []).append(path)
+    found = scan_facts(snippets)
+    assert found == expected and list(found) == list(expected)
+    assert [str(p) for ps in found.values() for p in ps] == \
+        [str(p) for ps in expected.values() for p in ps]
