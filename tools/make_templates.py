@@ -3,13 +3,15 @@
 The templates are data: edit them in Word. This script is how the first versions
 were made (python-docx), kept so their look can be rebuilt and reviewed:
 Times New Roman 12 pt, a centred caption block, centred headings, indented block
-quotes, 10 pt footnotes and page numbers in the footer.
+quotes, 10 pt footnotes and page numbers in the footer. The output is reproducible
+(fixed times in the zip), so an unchanged look rebuilds byte for byte.
 
-    python tools/make_templates.py
+    python tools/make_templates.py && cp templates/*.docx drafting/skeleton/templates/
 """
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -21,6 +23,8 @@ from docx.shared import Inches, Pt, RGBColor
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
 FONT = "Times New Roman"
+#: The time stamped on every part of the .docx zip (python-docx would write the clock's).
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
 def set_font(style, size: float, bold=None, italic=None) -> None:
@@ -224,7 +228,17 @@ def main() -> None:
         doc.core_properties.title = title
         doc.core_properties.author = "drafting"
         doc.save(OUT / f"{name}.docx")
+        reproducible(OUT / f"{name}.docx")
         print(f"wrote templates/{name}.docx")
+
+
+def reproducible(path: Path) -> None:
+    """Rewrite a saved .docx with fixed times on its parts (their bytes unchanged)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts:
+            archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), data, zipfile.ZIP_DEFLATED)
 
 
 if __name__ == "__main__":
