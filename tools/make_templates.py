@@ -224,8 +224,9 @@ def new_document():
     return doc
 
 
-def main() -> None:
-    OUT.mkdir(exist_ok=True)
+def main(out: Path = OUT) -> None:
+    """Write the four templates into ``out``."""
+    out.mkdir(exist_ok=True)
     builds = {
         "notice-of-intent": ("Notice of Intent to Testify", [notice, body]),
         "pre-hearing-brief": (
@@ -245,9 +246,9 @@ def main() -> None:
             part(doc)
         doc.core_properties.title = title
         doc.core_properties.author = "drafting"
-        doc.save(OUT / f"{name}.docx")
-        reproducible(OUT / f"{name}.docx")
-        print(f"wrote templates/{name}.docx")
+        doc.save(out / f"{name}.docx")
+        reproducible(out / f"{name}.docx")
+        print(f"wrote {out / name}.docx")
 
 
 def reproducible(path: Path) -> None:
