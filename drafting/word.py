@@ -15,7 +15,7 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -135,6 +135,7 @@ def render_template(path: Path, context: dict[str, Any], brief: Location,
     and the values, and sealed (:mod:`drafting.seal`), so a rebuild of the same filing
     skips docxtpl and python-docx, and a planted or damaged file is never used."""
     template = read_template(path)
+    context, rich = rich_values(context, brief)
     key = rendered_key(template, context)
     data = cached_rendering(cache, key)
     if data is None:
@@ -143,6 +144,7 @@ def render_template(path: Path, context: dict[str, Any], brief: Location,
             keep(cache / f"{key}.docx", data, key)
     package = Package(data, Location(path))
     ensure_styles(package)
+    expand_rich_values(package, rich)
     body = package.tree(DOCUMENT).find(w("body"))
     markers = [p for p in body.iter(w("p")) if BODY_MARKER in text_of(p)]
     if len(markers) != 1:
@@ -262,6 +264,8 @@ def check_template(path: Path, context: dict[str, Any] | None = None,
     data = read_template(path)
     check_xml_parts(data, path)
     source = read_template_source(data, path)
+    if context is not None:
+        context = rich_values(context, brief or Location(path))[0]
     try:
         if context is None:
             template_environment().parse(source)
@@ -283,6 +287,177 @@ def check_template(path: Path, context: dict[str, Any] | None = None,
     if sum(line.strip() == BODY_MARKER for line in rendered.splitlines()) != 1:
         raise DraftingError("template needs exactly one paragraph holding only {{ body }}",
                             Location(path))
+
+
+#: A front-matter field whose value is an e-mail address, printed as a mailto: link.
+EMAIL_FIELD = re.compile(r"(?:\w+_)?e-?mail", re.IGNORECASE)
+EMAIL_ADDRESS = re.compile(r"[^@\s<>()\[\]\"',;:]+@[^@\s<>()\[\]\"',;:]+\.[^@\s<>()\[\]\"',;:]+")
+#: Pandoc's superscript, as in the body: ``16^th^``.
+SUPERSCRIPT = re.compile(r"\^([^\s^]+)\^")
+#: Around the number of a value that prints as runs (private use: no text has it).
+RICH = "\ue021"
+RICH_MARK = re.compile(f"{RICH}(\\d+){RICH}")
+
+
+def rich_values(context: dict[str, Any], brief: Location
+                ) -> tuple[dict[str, Any], list[tuple[Span, ...]]]:
+    """The front matter with each value that prints as more than plain text replaced by
+    a marker, and the spans of each marker: an e-mail field's address (``email``,
+    ``contact_email``) as a mailto: link, ``16^th^`` as a superscript.
+    :func:`expand_rich_values` puts the spans in once docxtpl has rendered the template."""
+    found: list[tuple[Span, ...]] = []
+
+    def visit(value: Any, name: str) -> Any:
+        leaf = name.rpartition(".")[2]
+        if EMAIL_FIELD.fullmatch(leaf):
+            spans = email_spans(value, name, brief)
+        elif isinstance(value, Mapping):
+            return {key: visit(item, f"{name}.{key}" if name else str(key))
+                    for key, item in value.items()}
+        elif isinstance(value, list):
+            return [visit(item, name) for item in value]
+        elif isinstance(value, str) and SUPERSCRIPT.search(value):
+            spans = superscript_spans(value)
+        else:
+            return value
+        if spans is None:
+            return value
+        found.append(spans)
+        return f"{RICH}{len(found) - 1}{RICH}"
+
+    return visit(context, ""), found
+
+
+def email_spans(value: Any, name: str, brief: Location) -> tuple[Span, ...] | None:
+    """An e-mail field's link; None for text that is no address (printed as written)."""
+    if not isinstance(value, str):
+        raise DraftingError(f"front-matter field {name} must be an e-mail address like "
+                            f"name@example.org, not {kind_of(value)}", field_location(brief, name))
+    address = value.strip()
+    if not EMAIL_ADDRESS.fullmatch(address):
+        return None
+    return (Span(address, link=f"mailto:{address}"),)
+
+
+def superscript_spans(value: str) -> tuple[Span, ...]:
+    """``815 16^th^ Street`` as spans, ``th`` raised."""
+    pieces = SUPERSCRIPT.split(value)
+    return tuple(Span(piece, sup=bool(i % 2)) for i, piece in enumerate(pieces) if piece)
+
+
+def kind_of(value: Any) -> str:
+    """What a YAML value is, in words."""
+    if value is None:
+        return "empty"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"yes/no ({value})"
+    if isinstance(value, dt.date):
+        return f"a date ({value})"
+    return f"a number ({value})" if isinstance(value, (int, float)) else repr(value)
+
+
+def field_location(brief: Location, name: str) -> Location:
+    """The line of a front-matter field (its last part, ``email``) in the brief."""
+    leaf = re.escape(name.rpartition(".")[2])
+    try:
+        lines = brief.path.read_text(encoding="utf-8").splitlines() if brief.path else []
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            break
+        if re.match(rf"\s*{leaf}\s*:", line):
+            return Location(brief.path, number)
+    return brief
+
+
+def expand_rich_values(package: Package, rich: Sequence[tuple[Span, ...]]) -> None:
+    """Put the spans of :func:`rich_values` where docxtpl printed their markers: runs
+    with the template run's formatting, raised or inside a link."""
+    if not rich:
+        return
+    link_style = style_ids(package).get("hyperlink")
+    for part in [n for n in package.names if n.startswith("word/") and n.endswith(".xml")]:
+        if part not in package.trees and RICH.encode("utf-8") not in package.data[part]:
+            continue
+        root = package.tree(part)
+        for text in [t for t in root.iter(w("t"), w("instrText")) if RICH in (t.text or "")]:
+            run = text.getparent()
+            if text.tag == w("t") and run.tag == w("r"):
+                split_run(package, part, text, rich, link_style)
+            else:  # a field's code: the plain text
+                text.text = RICH_MARK.sub(lambda m: "".join(
+                    s.text for s in rich[int(m[1])]), text.text)
+
+
+def split_run(package: Package, part: str, text: Any, rich: Sequence[tuple[Span, ...]],
+              link_style: str | None) -> None:
+    """Replace the ``w:t`` holding markers by runs: its text and the markers' spans."""
+    run = text.getparent()
+    base = run.find(w("rPr"))
+    in_link = run.getparent().tag == w("hyperlink")
+    pieces = RICH_MARK.split(text.text)
+    after = list(text.itersiblings())
+    new: list[Any] = []
+    for i, piece in enumerate(pieces):
+        spans = rich[int(piece)] if i % 2 else ((Span(piece),) if piece else ())
+        for span in spans:
+            link = None if in_link else span.link
+            piece_run = etree.Element(w("r"))
+            props = merged_properties(base, run_properties(span, link_style if link else None))
+            if len(props):
+                piece_run.append(props)
+            add_text(piece_run, span.text)
+            if link:
+                wrapper = etree.Element(w("hyperlink"))
+                wrapper.set(f"{{{R_NS}}}id", package.relate(part, "hyperlink", link,
+                                                            external=True))
+                wrapper.append(piece_run)
+                piece_run = wrapper
+            new.append(piece_run)
+    if after:
+        tail = etree.Element(w("r"))
+        if base is not None:
+            tail.append(copy.deepcopy(base))
+        tail.extend(after)
+        new.append(tail)
+    run.remove(text)
+    anchor = run
+    for element in new:
+        anchor.addnext(element)
+        anchor = element
+    if all(child.tag == w("rPr") for child in run):
+        run.getparent().remove(run)
+
+
+#: Every ``w:rPr`` child, in the schema's order.
+RPR_SCHEMA = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike",
+              "dstrike", "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid",
+              "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs",
+              "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs",
+              "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+
+
+def merged_properties(base: Any, extra: Any) -> Any:
+    """A run's ``w:rPr``: ``base`` (may be None) with ``extra``'s properties over it."""
+    rpr = copy.deepcopy(base) if base is not None else etree.Element(w("rPr"))
+    for child in extra:
+        name = etree.QName(child).localname
+        old = rpr.find(w(name))
+        if old is not None:
+            rpr.replace(old, copy.deepcopy(child))
+            continue
+        rank = RPR_SCHEMA.index(name)
+        later = [c for c in rpr if etree.QName(c).localname in RPR_SCHEMA[rank + 1:]]
+        if later:
+            later[0].addprevious(copy.deepcopy(child))
+        else:
+            rpr.append(copy.deepcopy(child))
+    return rpr
 
 
 def check_xml_parts(data: bytes, path: Path) -> None:
@@ -563,7 +738,7 @@ class _Writer:
     def list_of_sources(self, title: str, entries: Sequence[Sequence[Inline]]) -> list[Any]:
         """A heading and one paragraph per source."""
         heading = self.simple(title, ("Heading 1",), bold=True, center=True)
-        heading.find(w("pPr")).insert(1, etree.Element(w("pageBreakBefore")))
+        page_break_before(heading)
         out = [heading]
         for entry in entries:
             p = etree.Element(w("p"))
@@ -746,16 +921,49 @@ def fill(filing: Filing, blocks: Sequence[Block], notes: Sequence[Sequence[Inlin
                 end.addprevious(paragraph)
             else:
                 body.append(paragraph)
-    if table is not None and table.categories:
-        entries = writer.table_of_authorities(table)
-        at = filing.authorities if filing.authorities is not None else paragraphs[0] \
-            if paragraphs else filing.marker
-        for paragraph in entries:
-            at.addprevious(paragraph)
+    entries = writer.table_of_authorities(table) if table is not None and table.categories \
+        else []
+    at = filing.authorities if filing.authorities is not None else paragraphs[0] \
+        if paragraphs else filing.marker
+    for paragraph in entries:
+        at.addprevious(paragraph)
     if filing.authorities is not None:
         filing.authorities.getparent().remove(filing.authorities)
     parent.remove(filing.marker)
+    if entries:  # the table on pages of its own, between the caption and the brief
+        page_break_before(entries[0])
+        following = next_paragraph(entries[-1])
+        if following is not None:
+            page_break_before(following)
     writer.finish()
+
+
+#: ``w:pPr`` children that come before ``w:pageBreakBefore`` (the schema's order).
+BEFORE_PAGE_BREAK = ("pStyle", "keepNext", "keepLines")
+
+
+def page_break_before(paragraph: Any) -> None:
+    """Start a page with ``paragraph`` (Word's "page break before")."""
+    ppr = paragraph.find(w("pPr"))
+    if ppr is None:
+        ppr = etree.Element(w("pPr"))
+        paragraph.insert(0, ppr)
+    if ppr.find(w("pageBreakBefore")) is not None:
+        return
+    place = sum(1 for child in ppr if etree.QName(child).localname in BEFORE_PAGE_BREAK)
+    ppr.insert(place, etree.Element(w("pageBreakBefore")))
+
+
+def next_paragraph(element: Any) -> Any:
+    """The paragraph after ``element`` in the body (a table's first), or None."""
+    for sibling in element.itersiblings():
+        if sibling.tag == w("p"):
+            return sibling
+        if sibling.tag == w("tbl"):
+            return next(sibling.iter(w("p")), None)
+        if sibling.tag == w("sectPr"):
+            return None
+    return None
 
 
 def save(filing: Filing, out: Path) -> None:

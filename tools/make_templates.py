@@ -3,13 +3,15 @@
 The templates are data: edit them in Word. This script is how the first versions
 were made (python-docx), kept so their look can be rebuilt and reviewed:
 Times New Roman 12 pt, a centred caption block, centred headings, indented block
-quotes, 10 pt footnotes and page numbers in the footer.
+quotes, 10 pt footnotes and page numbers in the footer. The output is reproducible
+(fixed times in the zip), so an unchanged look rebuilds byte for byte.
 
-    python tools/make_templates.py
+    python tools/make_templates.py && cp templates/*.docx drafting/skeleton/templates/
 """
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -21,6 +23,8 @@ from docx.shared import Inches, Pt, RGBColor
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
 FONT = "Times New Roman"
+#: The time stamped on every part of the .docx zip (python-docx would write the clock's).
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
 def set_font(style, size: float, bold=None, italic=None) -> None:
@@ -55,6 +59,8 @@ def setup_styles(doc) -> None:
     set_font(normal, 12)
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
+    # no line of a paragraph alone at a page's foot or head: every style below inherits it
+    normal.paragraph_format.widow_control = True
 
     body = paragraph_style(doc, "Body Text")
     set_font(body, 12)
@@ -65,7 +71,7 @@ def setup_styles(doc) -> None:
     for level, (align, bold, italic) in enumerate(
         [
             (WD_ALIGN_PARAGRAPH.CENTER, True, False),
-            (WD_ALIGN_PARAGRAPH.LEFT, True, True),
+            (WD_ALIGN_PARAGRAPH.LEFT, False, True),  # sub-headings: italic, as filed
             (WD_ALIGN_PARAGRAPH.LEFT, False, True),
             (WD_ALIGN_PARAGRAPH.LEFT, False, True),
         ],
@@ -77,7 +83,8 @@ def setup_styles(doc) -> None:
         fmt.alignment = align
         fmt.space_before = Pt(12)
         fmt.space_after = Pt(12)
-        fmt.keep_with_next = True
+        fmt.keep_with_next = True  # never alone at a page's foot
+        fmt.keep_together = True
 
     quote = paragraph_style(doc, "Block Quote")
     set_font(quote, 12)
@@ -94,6 +101,7 @@ def setup_styles(doc) -> None:
     note = paragraph_style(doc, "Footnote Text")
     set_font(note, 10)
     note.paragraph_format.space_after = Pt(4)
+    note.paragraph_format.widow_control = True  # a note split over pages: 2 lines or more each
     ref = doc.styles.add_style("Footnote Reference", WD_STYLE_TYPE.CHARACTER)
     ref.font.superscript = True
     link = doc.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
@@ -110,13 +118,21 @@ def setup_styles(doc) -> None:
     toa_heading.paragraph_format.keep_with_next = True
 
     caption = paragraph_style(doc, "Caption Block")
-    set_font(caption, 12, bold=True)
+    set_font(caption, 12)
     caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption_title = paragraph_style(doc, "Caption Title", base="Caption Block")
+    set_font(caption_title, 12, bold=True)
+    caption_title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     section = paragraph_style(doc, "Section Title")
     set_font(section, 12, bold=True)
     section.paragraph_format.space_before = Pt(12)
     section.paragraph_format.space_after = Pt(12)
     section.paragraph_format.keep_with_next = True
+    section.paragraph_format.keep_together = True
+    signature = paragraph_style(doc, "Signature")
+    set_font(signature, 12)
+    signature.paragraph_format.keep_with_next = True  # the block stays on one page
+    signature.paragraph_format.keep_together = True
 
 
 def setup_page(doc) -> None:
@@ -138,14 +154,18 @@ def setup_page(doc) -> None:
 
 
 def caption(doc, document_title: str) -> None:
-    """The centred caption block of a filing."""
-    lines = [
+    """The centred caption block of a filing: its titles bold, the rest plain."""
+    titles = [
         "{{ title }}",
         "{%p if subtitle is defined %}",
         "{{ subtitle }}",
         "{%p endif %}",
         "",
         "{{ document_title|default('" + document_title + "') }}",
+    ]
+    for line in titles:
+        doc.add_paragraph(line, style="Caption Title" if line.startswith("{{") else "Caption Block")
+    lines = [
         "",
         "Before the {{ agency|default('United States Trade Representative') }}",
         "{{ docket }}",
@@ -180,17 +200,19 @@ def notice(doc) -> None:
 
 
 def signature(doc) -> None:
-    """A closing signature block."""
-    doc.add_paragraph("Respectfully submitted,", style="Normal")
-    doc.add_paragraph("", style="Normal")
-    doc.add_paragraph("{{ witness }}", style="Normal")
-    doc.add_paragraph("{{ petitioner.name }}", style="Normal")
+    """A closing signature block, kept on one page (its last line need not keep with
+    what follows)."""
+    for line in ("Respectfully submitted,", "", "{{ witness }}", "{{ petitioner.name }}"):
+        last = doc.add_paragraph(line, style="Signature")
+    last.paragraph_format.keep_with_next = False
 
 
-def body(doc) -> None:
-    # A table of authorities goes here when the brief asks for one (otherwise the
-    # paragraph is dropped), then the brief's text.
+def body(doc, title: str | None = None) -> None:
+    """The brief: a table of authorities when the brief asks for one (on pages of its
+    own; otherwise the paragraph is dropped), the brief's title, its text."""
     doc.add_paragraph("{{ authorities }}", style="Normal")
+    if title:
+        section_title(doc, title)
     doc.add_paragraph("{{ body }}", style="Body Text")
 
 
@@ -202,17 +224,18 @@ def new_document():
     return doc
 
 
-def main() -> None:
-    OUT.mkdir(exist_ok=True)
+def main(out: Path = OUT) -> None:
+    """Write the four templates into ``out``."""
+    out.mkdir(exist_ok=True)
     builds = {
         "notice-of-intent": ("Notice of Intent to Testify", [notice, body]),
         "pre-hearing-brief": (
             "Pre-Hearing Brief",
-            [lambda d: section_title(d, "Pre-Hearing Brief:"), body],
+            [lambda d: body(d, "Pre-Hearing Brief:")],
         ),
         "notice-and-pre-hearing-brief": (
             "Notice of Intent to Testify & Pre-Hearing Brief",
-            [notice, lambda d: section_title(d, "Pre-Hearing Brief:"), body],
+            [notice, lambda d: body(d, "Pre-Hearing Brief:")],
         ),
         "post-hearing-brief": ("Post-Hearing Brief and Written Testimony", [body, signature]),
     }
@@ -223,8 +246,18 @@ def main() -> None:
             part(doc)
         doc.core_properties.title = title
         doc.core_properties.author = "drafting"
-        doc.save(OUT / f"{name}.docx")
-        print(f"wrote templates/{name}.docx")
+        doc.save(out / f"{name}.docx")
+        reproducible(out / f"{name}.docx")
+        print(f"wrote {out / name}.docx")
+
+
+def reproducible(path: Path) -> None:
+    """Rewrite a saved .docx with fixed times on its parts (their bytes unchanged)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts:
+            archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), data, zipfile.ZIP_DEFLATED)
 
 
 if __name__ == "__main__":
