@@ -443,9 +443,10 @@ RPR_SCHEMA = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "
 
 
 def merged_properties(base: Any, extra: Any) -> Any:
-    """A run's ``w:rPr``: ``base`` (may be None) with ``extra``'s properties over it."""
+    """A run's ``w:rPr``: ``base`` (may be None) with ``extra``'s properties (may be
+    None) over it."""
     rpr = copy.deepcopy(base) if base is not None else etree.Element(w("rPr"))
-    for child in extra:
+    for child in extra if extra is not None else ():
         name = etree.QName(child).localname
         old = rpr.find(w(name))
         if old is not None:
