@@ -207,6 +207,11 @@ def build(brief_path: Path, output: Path | None = None, style: str | None = None
     before = record.load(prepared.library.root, brief_path) if compare else None
     if remember:
         record.save(prepared.library.root, brief_path, out, now)
+    if remember and use_cache:  # the next `drafting build` of it may be skipped
+        from drafting.uptodate import built
+
+        built(prepared.library.root, brief_path, out, style, reads.seen, len(notes),
+              prepared.assembled.facts)
     return BuildResult(output=out, footnotes=len(notes), facts=prepared.assembled.facts,
                        changes=None if before is None else record.changes(before, now))
 

@@ -140,23 +140,24 @@ def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf:
     problem writes nothing and leaves an earlier build of it untouched. With --pdf,
     LibreOffice also writes NAME.pdf beside each .docx.
     """
-    from drafting.build import build as run_build
-
     if output and len(briefs) > 1:
         raise click.UsageError("-o/--output goes with a single brief")
-    from drafting.library import find_root
+    from drafting.inputs import find_root
 
     failed = False
     for brief in briefs:
         try:
             recovered(find_root(brief.parent))
-            result = run_build(brief, output, style, use_cache=not no_cache, compare=changes)
+            result = built_or_kept(brief, output, style, use_cache=not no_cache,
+                                   compare=changes)
         except DraftingError as err:
             report(err)
             failed = True
             continue
-        click.echo(f"wrote {display_path(result.output)} ({counted(result.footnotes, 'footnote')}"
-                   f", {counted(len(result.facts), 'fact')})")
+        done = "up to date:" if getattr(result, "up_to_date", False) else "wrote"
+        click.echo(f"{done} {display_path(result.output)} "
+                   f"({counted(result.footnotes, 'footnote')}, "
+                   f"{counted(len(result.facts), 'fact')})")
         if changes:
             if result.changes is None:
                 click.echo("  no earlier build to compare with")
@@ -174,6 +175,21 @@ def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf:
                 failed = True
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def built_or_kept(brief: Path, output: Path | None, style: str | None, use_cache: bool,
+                  compare: bool) -> Any:
+    """Build ``brief``; or, when its last build's output is still exactly what a build
+    would write (:mod:`drafting.uptodate`), say so without building."""
+    if use_cache and not compare:
+        from drafting.uptodate import fresh
+
+        kept = fresh(brief, output, style)
+        if kept is not None:
+            return kept
+    from drafting.build import build as run_build
+
+    return run_build(brief, output, style, use_cache=use_cache, compare=compare)
 
 
 @cli.command()
@@ -198,7 +214,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
     import json
 
     from drafting.findings import as_github, as_json, summary
-    from drafting.library import find_root
+    from drafting.inputs import find_root
 
     if list_rules:
         from drafting.check import RULES
@@ -275,7 +291,7 @@ FORMAT = click.option("--format", "output_format", type=click.Choice(["table", "
 
 def library_root() -> Path:
     """The library the command works on: the folder above the working one with one."""
-    from drafting.library import find_root
+    from drafting.inputs import find_root
 
     root = find_root(Path.cwd())
     if not (root / "snippets").is_dir() and not (root / "sources.bib").is_file():

@@ -163,3 +163,12 @@ def _read_at_most(fd: int, size: int, expected: int) -> bytes:
         if len(chunk) < want:
             break
     return b"".join(chunks)
+
+
+def find_root(start: Path) -> Path:
+    """The library root above ``start``: the first folder with ``snippets/`` or ``sources.bib``."""
+    start = start.resolve()
+    for folder in [start, *start.parents]:
+        if (folder / "snippets").is_dir() or (folder / "sources.bib").is_file():
+            return folder
+    return start

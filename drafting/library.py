@@ -15,7 +15,7 @@ from typing import Any
 
 from drafting.cache import Cache, decode_json, encode_json, memoized
 from drafting.errors import DraftingError, Location, raise_all
-from drafting.inputs import MAX_TEXT_BYTES, confined, read_bytes
+from drafting.inputs import MAX_TEXT_BYTES, confined, find_root, read_bytes  # noqa: F401
 from drafting.model import Fact, Source
 
 # PyYAML and bibtexparser load on first use: a rebuild whose files are all in the cache
@@ -152,15 +152,6 @@ def suggest(name: str, known: Iterable[str]) -> str:
 
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.7)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def find_root(start: Path) -> Path:
-    """The library root above ``start``: the first folder with ``snippets/`` or ``sources.bib``."""
-    start = start.resolve()
-    for folder in [start, *start.parents]:
-        if (folder / "snippets").is_dir() or (folder / "sources.bib").is_file():
-            return folder
-    return start
 
 
 def scan_facts(snippets: Path) -> dict[str, list[Path]]:

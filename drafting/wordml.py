@@ -144,7 +144,10 @@ class Package:
                                           encoding="UTF-8", standalone=True)
                 else:
                     data = self.data[name]
-                archive.writestr(name, data)
+                # a fixed date: the same build gives the same bytes (reproducible)
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, data)
         return buffer.getvalue()
 
 

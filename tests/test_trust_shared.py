@@ -62,7 +62,7 @@ def test_a_planted_pickle_never_runs(lib, tmp_path: Path) -> None:
     jinja.mkdir(parents=True)
     for name in ("__jinja2_x.cache", "x.cache"):  # what Jinja's bytecode cache would read
         (jinja / name).write_bytes(b"j2" + payload)
-    for name in ("build.json", "check.json", "verdicts.json"):
+    for name in ("build.json", "check.json", "verdicts.json", "outputs.json"):
         (lib.root / CACHE_DIR / name).write_bytes(payload)
     assert run("build", "briefs/test.md").exit_code == 0
     assert run("check").exit_code == 0
@@ -74,14 +74,18 @@ def test_a_planted_pickle_never_runs(lib, tmp_path: Path) -> None:
 @pytest.mark.parametrize("content", [b"[]", b"{}", b"null", b"\x00\xff garbage", b"",
                                      b'{"version": "5", "entries": []}',
                                      b'{"version": "5", "entries": {"k": [1, 2]}}'])
-@pytest.mark.parametrize("name", ["build.json", "check.json", "verdicts.json"])
+@pytest.mark.parametrize("name", ["build.json", "check.json", "verdicts.json",
+                                  "outputs.json"])
 def test_a_damaged_or_odd_cache_file_is_rebuilt(lib, name: str, content: bytes) -> None:
     assert run("build", "briefs/test.md").exit_code == 0
     assert run("check").exit_code == 0
     expected = built_notes(lib.root)
     (lib.root / CACHE_DIR / name).write_bytes(content)
-    if name == "check.json":  # else check answers from the whole library's digest
-        (lib.root / CACHE_DIR / "verdicts.json").unlink()
+    # else check answers from the whole library's digest, and build finds its output
+    # up to date: neither would read the damaged file
+    later = {"check.json": "verdicts.json", "build.json": "outputs.json"}
+    if name in later:
+        (lib.root / CACHE_DIR / later[name]).unlink()
     assert run("build", "briefs/test.md").exit_code == 0
     assert built_notes(lib.root) == expected
     result = run("check", "--format", "json")
