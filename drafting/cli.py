@@ -22,6 +22,17 @@ from drafting.errors import DraftingError, display_path, shorten
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)
 
 
+def say(line: str) -> None:
+    """One line on stdout, at once (a watch's reader may be another program)."""
+    click.echo(line)
+    sys.stdout.flush()
+
+
+def say_err(line: str) -> None:
+    """One line on stderr (a watch's own lines, when stdout carries JSON)."""
+    click.echo(line, err=True)
+
+
 def report(error: DraftingError) -> None:
     """Print each problem on its own line of stderr ("error" in red on a terminal)."""
     for line in str(error).splitlines():
@@ -94,18 +105,27 @@ def cli() -> None:
               help="Parse everything again (ignore .drafting-cache/).")
 @click.option("--changes", is_flag=True,
               help="List the footnotes whose text or number changed since the last build.")
+@click.option("--watch", is_flag=True, help="Stay running and build again whenever a fact, "
+              "brief, source, style, template or drafting.yaml changes (Ctrl-C to stop).")
 def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf: bool,
-          no_cache: bool, changes: bool) -> None:
+          no_cache: bool, changes: bool, watch: bool) -> None:
     """Build BRIEFS (briefs/NAME.md files) into Word documents with real footnotes.
 
     Every brief is checked in full before anything is written; a brief with a
     problem writes nothing and leaves an earlier build of it untouched. With --pdf,
-    LibreOffice also writes NAME.pdf beside each .docx.
+    LibreOffice also writes NAME.pdf beside each .docx. With --watch, one line per
+    build says when, how long and what changed; a failed build keeps the last good
+    file and the next save builds again; Ctrl-C stops it (exit status 130).
     """
     from drafting.build import build as run_build
 
     if output and len(briefs) > 1:
         raise click.UsageError("-o/--output goes with a single brief")
+    if watch:
+        from drafting.watch import BuildOptions, watch_builds
+
+        options = BuildOptions(style, use_cache=not no_cache, compare=changes, pdf=pdf)
+        raise click.exceptions.Exit(watch_builds(list(briefs), output, options, say, report))
     from drafting.library import find_root
 
     failed = False
@@ -149,13 +169,16 @@ def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf:
 @click.option("--rules", "list_rules", is_flag=True, help="List the rules and exit.")
 @click.option("--changed", metavar="REF", help="Only what changed since the git commit, "
               "branch or tag REF (and the briefs and facts it touches), as in a pull request.")
+@click.option("--watch", is_flag=True,
+              help="Stay running and check again whenever the library changes (Ctrl-C to stop).")
 def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: object,
-          no_cache: bool, list_rules: bool, changed: str | None) -> None:
+          no_cache: bool, list_rules: bool, changed: str | None, watch: bool) -> None:
     """Check the library (or PATHS): every claim has a source, every quote is in it.
 
     Checks facts, sources.bib, briefs and templates; prints every problem as
     path:line:col: severity: message [rule]. Exits 1 when errors remain (with
-    --strict, warnings too), 0 when clean.
+    --strict, warnings too), 0 when clean. With --watch, the report is printed again
+    after every change; Ctrl-C stops it (exit status 130).
     """
     import dataclasses
     import json
@@ -164,6 +187,8 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
     from drafting.config import load_config
     from drafting.library import find_root
 
+    if list_rules and watch:
+        raise click.UsageError("--rules lists the rules once; leave out --watch")
     if list_rules:
         for rule in RULES.values():
             click.echo(f"{rule.id:20} {rule.severity:8} {rule.summary}")
@@ -174,23 +199,40 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
         raise DraftingError(f"{display_path(root)} is not a drafting library (it has no "
                             "snippets/ folder or sources.bib); run check inside one")
     recovered(root)
-    config = load_config(root)
-    if today is not None:
-        config = dataclasses.replace(config, today=today.date())
-    if changed:
-        from drafting.changed import changed_files
 
-        if not paths and not changed_files(root, changed):
-            click.echo(f"no file changed since {changed}")
-            return
-    problems = run_check(root, paths, config, use_cache=not no_cache, changed=changed)
-    if output_format == "json":
-        click.echo(json.dumps(as_json(problems), indent=2, ensure_ascii=False))
-    else:
-        for problem in problems:
-            click.echo(as_github(problem) if output_format == "github" else coloured(problem))
-        if output_format == "text":
-            click.echo(summary(problems))
+    def configured() -> Any:  # read again for every run of a watch
+        config = load_config(root)
+        return dataclasses.replace(config, today=today.date()) if today is not None else config
+
+    def check_once() -> list:
+        if changed:
+            from drafting.changed import changed_files
+
+            if not paths and not changed_files(root, changed):
+                click.echo(f"no file changed since {changed}")
+                return []
+        problems = run_check(root, paths, configured(), use_cache=not no_cache,
+                             changed=changed)
+        if output_format == "json":
+            click.echo(json.dumps(as_json(problems), indent=2, ensure_ascii=False))
+        else:
+            for problem in problems:
+                click.echo(as_github(problem) if output_format == "github"
+                           else coloured(problem))
+            if output_format == "text" and not watch:
+                click.echo(summary(problems))
+        return problems
+
+    if watch:
+        from drafting.watch import watch_check
+
+        def rerun() -> str:
+            return summary(check_once())
+
+        configured()  # a broken drafting.yaml stops a watch before it starts
+        status = watch_check(root, rerun, say if output_format == "text" else say_err, report)
+        raise click.exceptions.Exit(status)
+    problems = check_once()
     failing = [p for p in problems if p.severity == "error" or strict]
     if failing:
         raise click.exceptions.Exit(1)
