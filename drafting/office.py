@@ -61,6 +61,10 @@ def find_uno_python(soffice: str) -> str | None:
     return None
 
 
+class OfficeUnavailable(DraftingError):
+    """LibreOffice could not be started through the bridge."""
+
+
 class Office:
     """A warm LibreOffice behind ``office_bridge.py``; :meth:`start` before converting."""
 
@@ -99,7 +103,10 @@ class Office:
             self.close()
             self.start()
         if self.pid is None:
-            self.pid = int(self.answer(START_TIMEOUT, "start")["pid"])
+            try:
+                self.pid = int(self.answer(START_TIMEOUT, "start")["pid"])
+            except DraftingError as err:
+                raise OfficeUnavailable(err.message) from None
 
     def read(self, bridge: subprocess.Popen) -> None:
         """Pass the bridge's lines to :meth:`answer` (a thread: a wait can time out)."""

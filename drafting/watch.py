@@ -17,6 +17,7 @@ finish, shuts LibreOffice down and ends with status 128 + the signal (130 for Ct
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import signal
@@ -114,6 +115,8 @@ class Inputs:
     def matters(self, path: Path) -> bool:
         if path in self.outputs:
             return not path.exists()  # deleted by someone: our own writes only replace
+        if path in self.named:
+            return True
         for root in self.roots:
             try:
                 parts = path.relative_to(root).parts
@@ -121,8 +124,6 @@ class Inputs:
                 continue
             if not parts or any(SCRATCH.search(part) for part in parts):
                 return False
-            if path in self.named:
-                return True
             if parts[0] == "briefs" and self.briefs is not None:
                 return any(path == b or path in b.parents for b in self.briefs)
             return parts[0] in PLACES
@@ -130,17 +131,19 @@ class Inputs:
 
 
 def bursts(roots: list[Path], inputs: Inputs) -> Iterator[set[Path]]:
-    """An empty set once the watcher runs, then the changed paths of each burst (a file
-    that came and went inside one, as ``sed -i``'s temporary file, is left out)."""
+    """An empty set once the watcher runs, then the changed paths of each burst; a burst
+    of files that only came and went (``sed -i``'s temporary file) is left out, and so
+    is such a file beside a lasting change."""
     import watchfiles
 
     stream = watchfiles.watch(*roots, watch_filter=inputs, debounce=LONGEST_MS, step=STEP_MS,
                               rust_timeout=QUIET_MS, yield_on_timeout=True)
+    first = next(stream)  # the watcher runs from here (an empty set after QUIET_MS)
     pending: set[Path] = set()
     added: set[Path] = set()
     began = 0.0
     yield set()
-    for batch in stream:
+    for batch in itertools.chain([first], stream):
         if batch:
             began = began or time.monotonic()
             for change, raw in batch:
@@ -149,7 +152,8 @@ def bursts(roots: list[Path], inputs: Inputs) -> Iterator[set[Path]]:
                     added.add(Path(raw))
             if time.monotonic() - began < LONGEST_MS / 1000:
                 continue  # wait for a quiet moment: one build per burst
-        lasting = {p for p in pending if p not in added or p.exists()}
+        passing = added - inputs.outputs - {p for p in added if p.exists()}
+        lasting = pending - passing
         pending, added, began = set(), set(), 0.0
         if lasting:
             yield lasting
@@ -161,6 +165,20 @@ def describe(paths: set[Path]) -> str:
     state = "changed" if first.exists() else "deleted"
     more = f" (and {len(paths) - 1} more)" if len(paths) > 1 else ""
     return f"{display_path(first)} {state}{more}"
+
+
+def as_problem(err: Exception) -> DraftingError:
+    """Any failure of one build as a one-line problem, so the watch goes on: a file that
+    vanished mid-build (an editor's save) is built again on the save's next event."""
+    if isinstance(err, DraftingError):
+        return err
+    if os.environ.get("DRAFTING_DEBUG"):
+        raise err
+    if isinstance(err, OSError):
+        where = Location(Path(err.filename)) if err.filename else None
+        return DraftingError(str(err.strerror or err), where)
+    return DraftingError(f"unexpected {type(err).__name__}: {err} (run with DRAFTING_DEBUG=1 "
+                         "for details, and please report it)")
 
 
 def clock() -> str:
@@ -214,7 +232,7 @@ class Pdfs:
             self.office.start()  # it starts while the first .docx is built
 
     def write(self, docx: Path, signals: Signals) -> Path:
-        from drafting.office import place
+        from drafting.office import OfficeUnavailable, place
         from drafting.pdf import to_pdf
 
         if self.office is None:
@@ -222,9 +240,8 @@ class Pdfs:
                 return to_pdf(docx)
         try:
             produced = self.office.convert(docx)
-        except DraftingError as err:
-            if self.office.pid is not None or "start" not in err.message:
-                raise
+        except OfficeUnavailable as err:
+            self.office.close()
             self.say(f"note: {err.message}; each PDF starts LibreOffice afresh from now on")
             self.office = None
             return self.write(docx, signals)
@@ -257,16 +274,18 @@ def targets_of(briefs: list[Path], output: Path | None) -> list[Target]:
     return list(found.values())
 
 
-def named_files(target: Target) -> set[Path]:
-    """Files outside :data:`PLACES` the brief names (a bibliography, a template path)."""
+def named_files(target: Target, style: str | None) -> set[Path]:
+    """Files outside :data:`PLACES` the brief (or ``--style``) names: a bibliography, a
+    template or a style by its path in the library (names of built-in ones are no path)."""
     from drafting.assemble import load_brief
 
     try:
         meta = load_brief(target.brief).meta
     except DraftingError:
-        return set()
-    names = [str(meta.get(key) or "") for key in ("bibliography", "template")]
-    return {(target.root / name).resolve() for name in names if "/" in name or "." in name}
+        meta = {}
+    names = [str(meta.get(key) or "") for key in ("bibliography", "template", "style")]
+    return {(target.root / name).resolve() for name in [*names, style or ""]
+            if "/" in name or "." in name}
 
 
 class BuildWatch:
@@ -322,13 +341,13 @@ class BuildWatch:
             with locked(target.root), self.signals.protect():
                 result = build(target.brief, target.output, self.options.style,
                                use_cache=self.options.use_cache, compare=self.options.compare)
-        except DraftingError as err:
-            self.fail(err)
+        except Exception as err:  # noqa: BLE001 - reported; the watch goes on
+            self.fail(as_problem(err))
             state = "kept as it was" if target.docx.exists() else "not built"
             self.say(f"{clock()} build failed: {display_path(target.docx)} {state}{why}")
             return
         finally:
-            target.named = named_files(target)
+            target.named = named_files(target, self.options.style)
         verb = "rebuilt" if why else "built"
         self.say(f"{clock()} {verb} {display_path(result.output)} in {seconds(began)} "
                  f"({result.footnotes} footnote{'s' * (result.footnotes != 1)}){why}")
@@ -379,8 +398,8 @@ def watch_check(root: Path, check: Callable[[], str], say: Say, fail: Fail) -> i
                 try:
                     with locked(inputs.roots[0]), signals.protect():
                         result = check()
-                except DraftingError as err:
-                    fail(err)
+                except Exception as err:  # noqa: BLE001 - reported; the watch goes on
+                    fail(as_problem(err))
                     result = "check failed"
                 say(f"{clock()} checked in {seconds(began)}: {result}{why}")
                 if not why:
