@@ -131,9 +131,10 @@ class Inputs:
 
 
 def bursts(roots: list[Path], inputs: Inputs) -> Iterator[set[Path]]:
-    """An empty set once the watcher runs, then the changed paths of each burst; a burst
-    of files that only came and went (``sed -i``'s temporary file) is left out, and so
-    is such a file beside a lasting change."""
+    """An empty set once the watcher runs, then the changed paths of each burst. A file
+    that only came and went (``sed -i``'s temporary file) is left out; while a changed
+    file is empty (an editor that truncates, then writes) the burst waits for the
+    write, up to :data:`LONGEST_MS`."""
     import watchfiles
 
     stream = watchfiles.watch(*roots, watch_filter=inputs, debounce=LONGEST_MS, step=STEP_MS,
@@ -152,11 +153,22 @@ def bursts(roots: list[Path], inputs: Inputs) -> Iterator[set[Path]]:
                     added.add(Path(raw))
             if time.monotonic() - began < LONGEST_MS / 1000:
                 continue  # wait for a quiet moment: one build per burst
+        elif pending and any(empty(p) for p in pending) and \
+                time.monotonic() - began < LONGEST_MS / 1000:
+            continue
         passing = added - inputs.outputs - {p for p in added if p.exists()}
         lasting = pending - passing
         pending, added, began = set(), set(), 0.0
         if lasting:
             yield lasting
+
+
+def empty(path: Path) -> bool:
+    """Whether ``path`` is a file with nothing in it (yet)."""
+    try:
+        return path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 def describe(paths: set[Path]) -> str:

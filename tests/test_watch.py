@@ -235,6 +235,40 @@ def test_an_atomic_save_a_deleted_output_and_a_brief_renamed_away(library: Path)
         assert_stopped_cleanly(watch, watch.stop())
 
 
+def test_a_save_that_leaves_the_fact_empty_for_a_moment_is_built_once_written(
+        library: Path) -> None:
+    docx = library / "build" / "test.docx"
+    fact = library / "snippets" / "a.md"
+    text = fact.read_text(encoding="utf-8")
+    with Watch(library, "build", "--watch", "briefs/test.md") as watch:
+        watch.next("^watching")
+        with fact.open("w", encoding="utf-8") as handle:  # truncated: empty for a while
+            handle.flush()
+            time.sleep(0.5)
+            handle.write(text.replace("198]", "222]"))
+        watch.next("rebuilt")
+        assert cites(docx, 222)
+        assert not any("failed" in line for line in watch.out), watch.out
+        assert_stopped_cleanly(watch, watch.stop())
+
+
+def test_a_build_waits_for_a_change_another_command_holds_the_lock_for(
+        library: Path) -> None:
+    """fmt, rename and import hold the library lock while they change several files; a
+    watch never builds from half of such a change."""
+    from drafting.store import library_lock
+
+    docx = library / "build" / "test.docx"
+    with Watch(library, "build", "--watch", "briefs/test.md") as watch:
+        watch.next("^watching")
+        with library_lock(library):
+            edit(library / "snippets" / "a.md", "198]", "250]")
+            assert watch.quiet(1.5) == []  # it waits for the lock
+        watch.next("rebuilt")
+        assert cites(docx, 250)
+        assert_stopped_cleanly(watch, watch.stop())
+
+
 def test_a_burst_of_fifty_saves_is_built_once_or_twice_with_the_last(library: Path) -> None:
     docx = library / "build" / "test.docx"
     fact = library / "snippets" / "a.md"
