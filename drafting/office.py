@@ -3,8 +3,9 @@
 Starting LibreOffice costs seconds; converting with one that is already running costs
 a few hundred milliseconds. :class:`Office` runs ``office_bridge.py`` with a Python
 that has LibreOffice's ``uno`` module (usually not the project's own Python), which
-starts LibreOffice once, with a private profile in a temporary folder, and converts
-through UNO on request. Each PDF is written beside its .docx through a temporary file
+starts LibreOffice once, with a private profile in a temporary folder (which the
+bridge removes when it ends, even after drafting was killed), and converts through
+UNO on request. Each PDF is written beside its .docx through a temporary file
 and a rename, as :func:`drafting.pdf.to_pdf` does. :meth:`Office.close` shuts
 LibreOffice down and removes the temporary folder.
 """
@@ -86,12 +87,11 @@ class Office:
     def start(self) -> None:
         """Start the bridge and LibreOffice, without waiting for them (:meth:`ready`)."""
         self.work = Path(tempfile.mkdtemp(prefix="drafting-office-"))
-        (self.work / "profile").mkdir()
         pipe = f"drafting-{os.getpid()}-{os.urandom(4).hex()}"
         own_group = {"start_new_session": True} if os.name == "posix" else \
             {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
         self.bridge = subprocess.Popen(
-            [self.python, str(BRIDGE), self.soffice, str(self.work / "profile"), pipe],
+            [self.python, str(BRIDGE), self.soffice, str(self.work), pipe],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             text=True, encoding="utf-8", **own_group)  # Ctrl-C reaches only drafting
         threading.Thread(target=self.read, args=(self.bridge,), daemon=True).start()

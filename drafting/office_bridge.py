@@ -4,9 +4,10 @@ Not imported by drafting: :mod:`drafting.office` runs this file with the Python 
 has LibreOffice's ``uno`` module (Debian's python3-uno, or the one LibreOffice ships),
 which is often not the project's Python. It uses only the standard library and uno:
 
-    python3 office_bridge.py SOFFICE PROFILE_DIR PIPE_NAME
+    python3 office_bridge.py SOFFICE WORK_DIR PIPE_NAME
 
-It starts ``SOFFICE`` headless with a private profile, listening on a named pipe, and
+It starts ``SOFFICE`` headless with a private profile in WORK_DIR (a temporary folder
+it removes when it ends, even if its client was killed), listening on a named pipe, and
 says ``{"ready": true, "pid": N}`` on stdout. Then each line on stdin,
 ``{"docx": IN, "pdf": OUT}``, is answered with ``{"ok": true}`` once OUT is written, or
 ``{"error": "..."}``. At the end of stdin LibreOffice is shut down (killed if it does
@@ -18,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -108,9 +110,17 @@ def serve(desktop: object) -> None:
             say({"ok": True})
 
 
-def main(soffice: str, profile: str, pipe: str) -> int:
+def main(soffice: str, work: str, pipe: str) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the client decides when to stop
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # still shut LibreOffice down
+    try:
+        return run(soffice, os.path.join(work, "profile"), pipe)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(soffice: str, profile: str, pipe: str) -> int:
+    """Start LibreOffice, serve the client, shut LibreOffice down; the exit status."""
     process = start(soffice, profile, pipe)
     desktop = None
     try:
@@ -127,5 +137,5 @@ def main(soffice: str, profile: str, pipe: str) -> int:
 
 if __name__ == "__main__":
     if len(sys.argv) != 4 or not os.path.isdir(sys.argv[2]):
-        sys.exit("usage: office_bridge.py SOFFICE PROFILE_DIR PIPE_NAME")
+        sys.exit("usage: office_bridge.py SOFFICE WORK_DIR PIPE_NAME")
     sys.exit(main(*sys.argv[1:]))

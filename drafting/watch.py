@@ -139,12 +139,13 @@ def bursts(roots: list[Path], inputs: Inputs) -> Iterator[set[Path]]:
 
     stream = watchfiles.watch(*roots, watch_filter=inputs, debounce=LONGEST_MS, step=STEP_MS,
                               rust_timeout=QUIET_MS, yield_on_timeout=True)
-    first = next(stream)  # the watcher runs from here (an empty set after QUIET_MS)
+    batches = watcher_errors(stream, roots)
+    first = next(batches)  # the watcher runs from here (an empty set after QUIET_MS)
     pending: set[Path] = set()
     added: set[Path] = set()
     began = 0.0
     yield set()
-    for batch in itertools.chain([first], stream):
+    for batch in itertools.chain([first], batches):
         if batch:
             began = began or time.monotonic()
             for change, raw in batch:
@@ -161,6 +162,18 @@ def bursts(roots: list[Path], inputs: Inputs) -> Iterator[set[Path]]:
         pending, added, began = set(), set(), 0.0
         if lasting:
             yield lasting
+
+
+def watcher_errors(stream: Iterator[set[tuple[object, str]]], roots: list[Path]
+                   ) -> Iterator[set[tuple[object, str]]]:
+    """``stream``, with a failure of the watcher itself as a one-line error."""
+    try:
+        yield from stream
+    except (OSError, RuntimeError) as err:  # watchfiles' own errors are RuntimeErrors
+        hint = ("; on Linux, raise fs.inotify.max_user_watches, or set "
+                "WATCHFILES_FORCE_POLLING=1" if "limit" in str(err).lower() else "")
+        raise DraftingError(f"cannot watch for changes ({err}){hint}",
+                            Location(roots[0])) from None
 
 
 def empty(path: Path) -> bool:
@@ -240,8 +253,16 @@ class Pdfs:
         if self.office is None:
             say("note: no Python with LibreOffice's uno module was found; each PDF starts "
                 "LibreOffice afresh (a few seconds each)")
-        else:
-            self.office.start()  # it starts while the first .docx is built
+
+    def start(self) -> None:
+        """Start LibreOffice, which gets ready while the first .docx is built."""
+        if self.office is not None:
+            try:
+                self.office.start()
+            except OSError as err:
+                self.say(f"note: cannot start {self.office.python} ({err.strerror}); each "
+                         "PDF starts LibreOffice afresh")
+                self.office = None
 
     def write(self, docx: Path, signals: Signals) -> Path:
         from drafting.office import OfficeUnavailable, place
@@ -321,6 +342,8 @@ class BuildWatch:
                 stream = bursts(self.roots, self.inputs)
                 next(stream)  # watching from here on: no save is missed while building
                 self.pdfs = Pdfs(self.say) if self.options.pdf else None
+                if self.pdfs is not None:
+                    self.pdfs.start()  # after it is known, so it is always shut down
                 self.rebuild(self.targets, "")
                 self.say(f"watching {', '.join(display_path(r) for r in self.roots)} for "
                          "changes (Ctrl-C to stop)")
