@@ -94,7 +94,8 @@ class Office:
             [self.python, str(BRIDGE), self.soffice, str(self.work), pipe],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             text=True, encoding="utf-8", **own_group)  # Ctrl-C reaches only drafting
-        threading.Thread(target=self.read, args=(self.bridge,), daemon=True).start()
+        self.replies = queue.Queue()
+        threading.Thread(target=read, args=(self.bridge, self.replies), daemon=True).start()
 
     def ready(self) -> None:
         """Wait until LibreOffice listens (starting it first if it is not running);
@@ -106,14 +107,8 @@ class Office:
             try:
                 self.pid = int(self.answer(START_TIMEOUT, "start")["pid"])
             except DraftingError as err:
-                raise OfficeUnavailable(err.message) from None
-
-    def read(self, bridge: subprocess.Popen) -> None:
-        """Pass the bridge's lines to :meth:`answer` (a thread: a wait can time out)."""
-        assert bridge.stdout is not None
-        for line in bridge.stdout:
-            self.replies.put(line)
-        self.replies.put("")  # the bridge ended
+                raise OfficeUnavailable(f"a warm LibreOffice could not be started "
+                                        f"({err.message})") from None
 
     def answer(self, timeout: float, doing: str) -> dict:
         """The bridge's next reply; a failure, silence or its end is a DraftingError."""
@@ -122,9 +117,12 @@ class Office:
         except queue.Empty:
             self.close()
             raise DraftingError(f"LibreOffice did not {doing} within {timeout:g} s") from None
-        reply = json.loads(line) if line.strip() else {"error": "it stopped"}
+        reply = json.loads(line) if line.strip() else {"error": "disposed"}
         if "error" in reply:
             self.close()
+            if doing != "start" and "disposed" in reply["error"].lower():  # UNO's end
+                raise DraftingError(f"LibreOffice stopped before it could {doing}; it is "
+                                    "started again for the next build")
             raise DraftingError(f"LibreOffice could not {doing} ({reply['error']})")
         return reply
 
@@ -173,7 +171,15 @@ class Office:
         if self.work is not None:
             shutil.rmtree(self.work, ignore_errors=True)
             self.work = None
-        self.replies = queue.Queue()
+
+
+def read(bridge: subprocess.Popen, replies: queue.Queue[str]) -> None:
+    """Pass the bridge's lines to :meth:`Office.answer` (in a thread, so that a wait can
+    time out); an empty line when the bridge ends. Each bridge has its own queue."""
+    assert bridge.stdout is not None
+    for line in bridge.stdout:
+        replies.put(line)
+    replies.put("")
 
 
 def alive(pid: int) -> bool:

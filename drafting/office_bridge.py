@@ -39,12 +39,16 @@ def prop(name: str, value: object) -> PropertyValue:
 
 def start(soffice: str, profile: str, pipe: str) -> subprocess.Popen:
     """LibreOffice, headless, listening on ``pipe``; in this process's group, so that the
-    client can end both at once if this bridge ever hangs."""
+    client can end both at once if this bridge ever hangs. Its own temporary files go
+    beside the profile, so they go with it even when LibreOffice crashed."""
+    scratch = os.path.join(os.path.dirname(profile), "tmp")
+    os.makedirs(scratch, exist_ok=True)
+    env = {**os.environ, "TMPDIR": scratch, "TMP": scratch, "TEMP": scratch}
     return subprocess.Popen(
         [soffice, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
          "--nolockcheck", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
          f"-env:UserInstallation={uno.systemPathToFileUrl(profile)}"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
 
 def connect(process: subprocess.Popen, pipe: str) -> object:

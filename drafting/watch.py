@@ -115,7 +115,7 @@ class Inputs:
     def matters(self, path: Path) -> bool:
         if path in self.outputs:
             return not path.exists()  # deleted by someone: our own writes only replace
-        if path in self.named:
+        if path in self.named or (self.briefs is not None and path in self.briefs):
             return True
         for root in self.roots:
             try:
@@ -397,7 +397,8 @@ class BuildWatch:
         try:
             written = self.pdfs.write(docx, self.signals)
         except DraftingError as err:
-            self.fail(err)
+            if self.signals.number is None:  # not LibreOffice ended by the same Ctrl-C
+                self.fail(err)
             return
         self.say(f"{clock()} wrote {display_path(written)} in {seconds(began)}")
 

@@ -8,6 +8,7 @@ bounds are generous for a slow CI machine; a save is built in well under a secon
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
@@ -398,6 +399,17 @@ def soffice_processes(marker: Path) -> list[int]:
     return found
 
 
+def either(watch: Watch, out: str, err: str, timeout: float = 120) -> str:
+    """Which comes first: a stdout line like ``out`` or a stderr line like ``err``."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        for stream, pattern in (("out", out), ("err", err)):
+            with contextlib.suppress(AssertionError):
+                watch.next(pattern, timeout=0.05, stream=stream)
+                return stream
+    raise AssertionError(f"neither {out!r} nor {err!r}: {watch.out}, {watch.err}")
+
+
 @pytest.mark.skipif(not UNO, reason="LibreOffice with python3-uno is not installed")
 def test_pdf_watch_keeps_one_libreoffice_warm_and_stops_it(library: Path) -> None:
     from pypdf import PdfReader
@@ -416,5 +428,19 @@ def test_pdf_watch_keeps_one_libreoffice_warm_and_stops_it(library: Path) -> Non
         assert "lack of any progress" in " ".join(text.split())
         assert soffice_processes(watch.tmp) == first  # the same process, still warm
         assert not any(p.name.startswith(".~lock") for p in (library / "build").iterdir())
+        # LibreOffice dies under it: that PDF fails (or is made by a new one), and the
+        # next save gets a new, warm LibreOffice
+        os.kill(first[0], signal.SIGKILL)
+        good = pdf.read_bytes()
+        edit(library / "snippets" / "a.md", "any progress", "some progress")
+        watch.next("rebuilt")
+        if either(watch, r"wrote build/test\.pdf", r"^error: build/test\.docx: LibreOffice stopped"
+                  ) == "err":
+            assert pdf.read_bytes() == good  # the last good PDF is kept
+            edit(library / "snippets" / "a.md", "some progress", "little progress")
+            watch.next("rebuilt")
+            watch.next(r"wrote build/test\.pdf", timeout=120)
+        again = soffice_processes(watch.tmp)
+        assert len(again) == 1 and again != first
         assert_stopped_cleanly(watch, watch.stop())
         assert soffice_processes(watch.tmp) == []
