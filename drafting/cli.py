@@ -204,15 +204,14 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
         config = load_config(root)
         return dataclasses.replace(config, today=today.date()) if today is not None else config
 
-    def check_once() -> list:
+    def check_once(config: Any) -> list:
         if changed:
             from drafting.changed import changed_files
 
             if not paths and not changed_files(root, changed):
                 click.echo(f"no file changed since {changed}")
                 return []
-        problems = run_check(root, paths, configured(), use_cache=not no_cache,
-                             changed=changed)
+        problems = run_check(root, paths, config, use_cache=not no_cache, changed=changed)
         if output_format == "json":
             click.echo(json.dumps(as_json(problems), indent=2, ensure_ascii=False))
         else:
@@ -227,12 +226,12 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
         from drafting.watch import watch_check
 
         def rerun() -> str:
-            return summary(check_once())
+            return summary(check_once(configured()))
 
         configured()  # a broken drafting.yaml stops a watch before it starts
         status = watch_check(root, rerun, say if output_format == "text" else say_err, report)
         raise click.exceptions.Exit(status)
-    problems = check_once()
+    problems = check_once(configured())
     failing = [p for p in problems if p.severity == "error" or strict]
     if failing:
         raise click.exceptions.Exit(1)
