@@ -21,6 +21,17 @@ from drafting.errors import DraftingError, display_path, shorten
 from drafting.progress import report_to
 
 
+def say(line: str) -> None:
+    """One line on stdout, at once (a watch's reader may be another program)."""
+    click.echo(line)
+    sys.stdout.flush()
+
+
+def say_err(line: str) -> None:
+    """One line on stderr (a watch's own lines, when stdout carries JSON)."""
+    click.echo(line, err=True)
+
+
 def report(error: DraftingError) -> None:
     """Print each problem on its own line of stderr ("error" in red on a terminal)."""
     for line in str(error).splitlines():
@@ -132,16 +143,25 @@ def cli() -> None:
               help="Parse everything again (ignore .drafting-cache/).")
 @click.option("--changes", is_flag=True,
               help="List the footnotes whose text or number changed since the last build.")
+@click.option("--watch", is_flag=True, help="Stay running and build again whenever a fact, "
+              "brief, source, style, template or drafting.yaml changes (Ctrl-C to stop).")
 def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf: bool,
-          no_cache: bool, changes: bool) -> None:
+          no_cache: bool, changes: bool, watch: bool) -> None:
     """Build BRIEFS (briefs/NAME.md files) into Word documents with real footnotes.
 
     Every brief is checked in full before anything is written; a brief with a
     problem writes nothing and leaves an earlier build of it untouched. With --pdf,
-    LibreOffice also writes NAME.pdf beside each .docx.
+    LibreOffice also writes NAME.pdf beside each .docx. With --watch, one line per
+    build says when, how long and what changed; a failed build keeps the last good
+    file and the next save builds again; Ctrl-C stops it (exit status 130).
     """
     if output and len(briefs) > 1:
         raise click.UsageError("-o/--output goes with a single brief")
+    if watch:
+        from drafting.watch import BuildOptions, watch_builds
+
+        options = BuildOptions(style, use_cache=not no_cache, compare=changes, pdf=pdf)
+        raise click.exceptions.Exit(watch_builds(list(briefs), output, options, say, report))
     from drafting.inputs import find_root
 
     failed = False
@@ -203,19 +223,24 @@ def built_or_kept(brief: Path, output: Path | None, style: str | None, use_cache
 @click.option("--rules", "list_rules", is_flag=True, help="List the rules and exit.")
 @click.option("--changed", metavar="REF", help="Only what changed since the git commit, "
               "branch or tag REF (and the briefs and facts it touches), as in a pull request.")
+@click.option("--watch", is_flag=True,
+              help="Stay running and check again whenever the library changes (Ctrl-C to stop).")
 def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: object,
-          no_cache: bool, list_rules: bool, changed: str | None) -> None:
+          no_cache: bool, list_rules: bool, changed: str | None, watch: bool) -> None:
     """Check the library (or PATHS): every claim has a source, every quote is in it.
 
     Checks facts, sources.bib, briefs and templates; prints every problem as
     path:line:col: severity: message [rule]. Exits 1 when errors remain (with
-    --strict, warnings too), 0 when clean.
+    --strict, warnings too), 0 when clean. With --watch, the report is printed again
+    after every change; Ctrl-C stops it (exit status 130).
     """
     import json
 
     from drafting.findings import as_github, as_json, summary
     from drafting.inputs import find_root
 
+    if list_rules and watch:
+        raise click.UsageError("--rules lists the rules once; leave out --watch")
     if list_rules:
         from drafting.check import RULES
 
@@ -228,23 +253,40 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
         raise DraftingError(f"{display_path(root)} is not a drafting library (it has no "
                             "snippets/ folder or sources.bib); run check inside one")
     recovered(root)
-    files = None
-    if changed:
-        from drafting.changed import changed_files
-
-        files = changed_files(root, changed)
-        if not paths and not files:
-            click.echo(f"no file changed since {changed}")
-            return
     on = today.date() if today is not None else None
-    problems = checked(root, paths, on, use_cache=not no_cache, changed=changed, files=files)
-    if output_format == "json":
-        click.echo(json.dumps(as_json(problems), indent=2, ensure_ascii=False))
-    else:
-        for problem in problems:
-            click.echo(as_github(problem) if output_format == "github" else coloured(problem))
-        if output_format == "text":
-            click.echo(summary(problems))
+
+    def check_once() -> list:
+        files = None
+        if changed:
+            from drafting.changed import changed_files
+
+            files = changed_files(root, changed)
+            if not paths and not files:
+                click.echo(f"no file changed since {changed}")
+                return []
+        problems = checked(root, paths, on, use_cache=not no_cache, changed=changed,
+                           files=files)
+        if output_format == "json":
+            click.echo(json.dumps(as_json(problems), indent=2, ensure_ascii=False))
+        else:
+            for problem in problems:
+                click.echo(as_github(problem) if output_format == "github"
+                           else coloured(problem))
+            if output_format == "text" and not watch:
+                click.echo(summary(problems))
+        return problems
+
+    if watch:
+        from drafting.config import load_config
+        from drafting.watch import watch_check
+
+        def rerun() -> str:
+            return summary(check_once())
+
+        load_config(root)  # a broken drafting.yaml stops a watch before it starts
+        status = watch_check(root, rerun, say if output_format == "text" else say_err, report)
+        raise click.exceptions.Exit(status)
+    problems = check_once()
     failing = [p for p in problems if p.severity == "error" or strict]
     if failing:
         raise click.exceptions.Exit(1)

@@ -507,10 +507,21 @@ def subtype_rules_problem(rules: Any) -> str:
     return ""
 
 
-@lru_cache(maxsize=16)
+_COMPILED: dict[tuple, Style] = {}  # the 16 styles compiled last, newest at the end
+
+
 def _load_cached(path: Path | None, name: str, text: str, memo: Cache | None,
                  tables: tuple[tuple[Path | None, str], ...]) -> Style:
-    return compile_style(name, path, text, memo=memo, tables=tables)
+    """``compile_style``, remembered for the last 16 styles by everything it is made from.
+    ``memo`` only speeds up a miss, so it is not part of the key: as a key it kept every
+    build's whole cache alive in a long-running process (``build --watch``)."""
+    key = (path, name, text, tables)
+    style = _COMPILED.pop(key, None) or compile_style(name, path, text, memo=memo,
+                                                      tables=tables)
+    _COMPILED[key] = style
+    while len(_COMPILED) > 16:
+        del _COMPILED[next(iter(_COMPILED))]
+    return style
 
 
 def load_style(name: str, root: Path, memo: Cache | None = None) -> Style:
