@@ -19,7 +19,7 @@ from drafting.wordread import WordRun
 #: ``^sup^`` and ``~``, math ``$``, Jinja's braces).
 SPECIAL = re.compile(r"([\\`*_\[\]<>{}$^~|])")
 #: A line start our Markdown would read as a heading, quote, list item or rule.
-LINE_START = re.compile(r"^(\s*)(#|>|[-+*](?=\s)|\d+(?=[.)](?:\s|$)))")
+LINE_START = re.compile(r"^(\s*)(#|>|[-+*](?=\s|$)|-(?=[\s-]*$)|\d+(?=[.)](?:\s|$)))")
 
 
 def escape(text: str) -> str:

@@ -120,6 +120,8 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"),
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(TEXT, st.booleans(), st.booleans(), st.booleans()), min_size=1,
                 max_size=4))
+@example([("-", False, False, False)])  # a lone dash: a list item unless escaped
+@example([("- - -", False, False, False)])  # a rule
 def test_runs_written_as_markdown_read_back_the_same(runs: list) -> None:
     """Markdown written from Word runs parses back to the same text with the same
     italics and bold, whatever the text holds (``*``, ``[@``, ``{{``, ``$``, ``^``,
