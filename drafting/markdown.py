@@ -106,9 +106,12 @@ def inline_note_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         outer = state.env.get("offset", 0)
+        if not state.env.get("in_note"):
+            state.env["paragraph"] = state.src  # offsets below count from its start
         if state.env.get("in_note"):
             state.env.setdefault("problems", []).append(
-                (outer + start, "a footnote inside a footnote; move the inner ^[...] out")
+                (outer + start, "a footnote inside a footnote; move the inner ^[...] out",
+                 state.env.get("paragraph", state.src))
             )
         token = state.push("inline_note", "", 0)
         token.meta = {"offset": outer + start}
@@ -195,13 +198,18 @@ class _Converter:
                     continue
                 code = tok.type != "html_block"
                 out.append(Block("quote" if quote_depth else "para", (Span(text, code=code),)))
-        for _offset, message in env.get("problems", []):
+        for _offset, message, _text in env.get("problems", []):  # in no paragraph found
             self.errors.append(DraftingError(message, self.where))
         return out
 
     def inlines(self, tok: Token, env: dict) -> list[Inline]:
-        """Convert one inline token (a paragraph's text)."""
+        """Convert one inline token (a paragraph's text); the problems markdown-it's
+        rules found in it are reported at their lines."""
         line0 = tok.map[0] if tok.map else 0
+        problems = env.get("problems", [])
+        for problem in [p for p in problems if p[2] is tok.content]:  # this very text
+            problems.remove(problem)
+            self.errors.append(DraftingError(problem[1], self.at(line0, tok.content, problem[0])))
         return self.children(tok.children or [], tok.content, line0, in_note=False)
 
     def children(

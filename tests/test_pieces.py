@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from drafting.errors import DraftingError, Location
@@ -53,6 +53,8 @@ def pieced(text: str) -> list | set:
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(LINES), max_size=24))
+@example(["", "^[^[nested]]"])  # the nested note is reported at its own line
+@example(["^[^[nested]]", "", "^[^[nested]]"])  # two such paragraphs: each at its line
 def test_pieces_parse_as_the_whole(lines: list[str]) -> None:
     text = "\n".join(lines)
     assert pieced(text) == whole(text)
