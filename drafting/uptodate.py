@@ -35,8 +35,19 @@ def still_built(root: Path, brief: Path, output: Path, style: str | None
         return None
     if current_digest(output) != kept.get("output") or not unchanged(kept.get("reads")):
         return None
+    if kept.get("named") != defining_files(root, kept["facts"]):  # a file added for an id
+        return None
     footnotes = kept.get("footnotes")
     return (footnotes, [str(f) for f in kept["facts"]]) if isinstance(footnotes, int) else None
+
+
+def defining_files(root: Path, facts: list[str]) -> dict[str, list[str]]:
+    """The files that define each of ``facts`` now (a second file for an id makes a
+    build fail, and no read of the first would show it)."""
+    from drafting.library import scan_facts
+
+    found = scan_facts(root / "snippets")
+    return {f: [str(p) for p in found.get(f, [])] for f in facts}
 
 
 def built(root: Path, brief: Path, output: Path, style: str | None, reads: dict[str, str],
@@ -44,7 +55,8 @@ def built(root: Path, brief: Path, output: Path, style: str | None, reads: dict[
     """Keep what a build read and wrote (the read digests were taken as it read)."""
     cache = Cache(root, "outputs", VERSION, keep=100)
     record: dict[str, Any] = {"reads": reads, "output": current_digest(output),
-                              "footnotes": footnotes, "facts": facts}
+                              "footnotes": footnotes, "facts": facts,
+                              "named": defining_files(root, facts)}
     cache.put(build_key(brief, output, style), record)
     cache.save()
 

@@ -83,3 +83,14 @@ def test_another_output_no_cache_and_changes_always_build(library: Path) -> None
     assert build(library, "-o", "other.docx").startswith("up to date")
     assert build(library, "--no-cache").startswith("wrote ")
     assert build(library, "--changes").startswith("wrote ")
+
+
+def test_a_second_file_for_a_used_fact_is_built(library: Path) -> None:
+    """A copy of a fact in another folder makes the id ambiguous: the build must fail,
+    not be called up to date."""
+    (library / "snippets" / "other").mkdir()
+    (library / "snippets" / "other" / "ep-2019-resolution.md").write_bytes(
+        (library / "snippets" / "kazakhstan" / "ep-2019-resolution.md").read_bytes())
+    done = subprocess.run([sys.executable, "-m", "drafting", "build", BRIEF], cwd=library,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "used by several files" in done.stderr
