@@ -102,9 +102,33 @@ def free_name(folder: Path, stem: str, suffix: str, data: bytes, taken: set[Path
 
 
 def changed_copy(value: str, recorded: str, root: Path) -> bool:
-    """Whether an archived copy's bytes are no longer those archived."""
-    path = root / value.strip().strip("{}")
+    """Whether an archived copy's bytes are no longer those archived. Only a regular
+    file inside the library, within the size limit, is read (a pipe, a device or a
+    file elsewhere is archive-unsafe's to report, and never opened here)."""
+    from drafting.errors import DraftingError
+    from drafting.inputs import MAX_BINARY_BYTES, read_bytes
+    from drafting.quotes import archive_path
+
+    path = archive_path(value.strip().strip("{}"), root)
+    if not archived_inside(path, root):
+        return False
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() != recorded.strip().strip("{}")
-    except OSError:
-        return False  # missing: archive-missing says so
+        data = read_bytes(path, MAX_BINARY_BYTES)
+    except DraftingError:
+        return False  # missing or unsafe: archive-missing or archive-unsafe says so
+    return hashlib.sha256(data).hexdigest() != recorded.strip().strip("{}")
+
+
+def archived_inside(path: Path, root: Path) -> bool:
+    """Whether an archived copy lies inside the library, outside git's and drafting's
+    own folders."""
+    from drafting.cache import CACHE_DIR
+    from drafting.inputs import inside
+
+    if not inside(path, root):
+        return False
+    try:
+        first = path.resolve().relative_to(root.resolve()).parts[:1]
+    except ValueError:
+        return False
+    return first not in ((".git",), (CACHE_DIR,))

@@ -91,7 +91,35 @@ def code_digest() -> str:
     for path in sorted([*package.glob("*.py"), *package.glob("styles/**/*.yaml"),
                         *package.glob("data/*.yaml")]):
         h.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    h.update(json.dumps(dependency_versions()).encode())
     return h.hexdigest()
+
+
+#: The libraries whose parsing or printing ends up in cached results.
+DEPENDENCIES = ("markdown-it-py", "mdit-py-plugins", "bibtexparser", "pylatexenc", "Jinja2",
+                "docxtpl", "python-docx", "PyYAML", "lxml", "eyecite", "rapidfuzz")
+
+
+def dependency_versions() -> list[str]:
+    """Their installed versions, by the names of their ``.dist-info`` folders (an
+    upgrade is another drafting, for the caches); one listing per folder on sys.path,
+    far quicker than importlib.metadata's search."""
+    import sys
+
+    wanted = {name.lower().replace("-", "_"): name for name in DEPENDENCIES}
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in names:
+            if entry.endswith(".dist-info"):
+                project, _, version = entry[: -len(".dist-info")].partition("-")
+                key = project.lower().replace("-", "_").replace(".", "_")
+                if key in wanted and key not in found:
+                    found[key] = version
+    return [f"{wanted[k]}=={found.get(k, 'none')}" for k in sorted(wanted)]
 
 
 def digest(data: bytes, *salt: str) -> str:

@@ -35,7 +35,8 @@ def git(root: Path, *args: str) -> str:
 def changed_files(root: Path, ref: str) -> list[Path]:
     """Files changed since ``ref`` (committed or not), and new untracked files."""
     top = Path(git(root, "rev-parse", "--show-toplevel").strip())
-    names = git(root, "diff", "--name-only", ref, "--").splitlines()
+    # --no-renames: a renamed file is its old name (gone) and its new one
+    names = git(root, "diff", "--name-only", "--no-renames", ref, "--").splitlines()
     names += git(root, "ls-files", "--others", "--exclude-standard", "--full-name").splitlines()
     return sorted({(top / name).resolve() for name in names if name.strip()})
 
@@ -71,5 +72,29 @@ def to_check(root: Path, ref: str, lib: object, files: list[Path] | None = None
     for path, report in lib.briefs.items():  # type: ignore[attr-defined]
         if any(fact in changed_facts for fact, _ in report["facts"]):
             paths.add(path.resolve())
+        if names_changed(root, report["meta"], paths):  # its build may fail in its facts
+            paths.add(path.resolve())
+            paths.update(p.resolve() for fact, _ in report["facts"]
+                         for p in lib.fact_paths.get(fact, []))  # type: ignore[attr-defined]
+    gone = {p.stem for p in files if p.suffix == ".md" and snippets in p.parents
+            and not p.exists()}
+    for path, report in lib.facts.items():  # type: ignore[attr-defined]
+        if report["meta"].get("superseded_by") in gone:  # it names a fact now gone
+            paths.add(path.resolve())
     inside = [p for p in paths if p == root.resolve() or root.resolve() in p.parents]
     return sorted(inside)
+
+
+def names_changed(root: Path, meta: dict, changed: set[Path]) -> bool:
+    """Whether a brief's front matter names (by path or by name) a bibliography,
+    template or style that changed."""
+    for field, folder, suffix in (("bibliography", "", ""), ("template", "templates", ".docx"),
+                                  ("style", "styles", ".yaml")):
+        value = str(meta.get(field) or "")
+        if not value:
+            continue
+        named = {(root / value).resolve(), (root / folder / value).resolve(),
+                 (root / folder / f"{value}{suffix}").resolve()}
+        if named & changed:
+            return True
+    return False

@@ -45,7 +45,7 @@ from drafting.model import Block, NoteMark, Source
 from drafting.progress import steps
 from drafting.style import parse_date
 
-CHECK_VERSION = "5"
+CHECK_VERSION = "6"
 PSEUDO_FACT_KEY = "fact:"
 STRAIGHT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 MIN_PROSE_WORDS = 25
@@ -259,7 +259,9 @@ def analyse_brief(path: Path, data: bytes) -> dict[str, Any]:
         report["problems"].append(found("front-matter", path, 2, "the front matter names no "
                                         "'template'; add e.g. 'template: pre-hearing-brief'"))
     filed = as_date(meta.get("filing_date"))
-    report["meta"] = {"filing_date": filed.isoformat() if filed else None}
+    report["meta"] = {"filing_date": filed.isoformat() if filed else None,
+                      **{k: str(meta[k]) for k in ("bibliography", "template", "style")
+                         if isinstance(meta.get(k), str)}}  # for check --changed
     try:
         report["facts"] = [[f, line + n - 1] for f, n in fact_calls(body)]
     except Exception as err:  # a Jinja syntax error  # noqa: BLE001
@@ -491,11 +493,12 @@ def archive_problems(key: str, value: str, root: Path, bib: Path, line: int) -> 
     file, too large (what the quote check will read, it checks again on the open file)."""
     import stat as st
 
-    from drafting.inputs import MAX_BINARY_BYTES, inside
+    from drafting.attachments import archived_inside
+    from drafting.inputs import MAX_BINARY_BYTES
     from drafting.quotes import archive_path
 
     path = archive_path(value, root)
-    if not inside(path, root):
+    if not archived_inside(path, root):
         return [found("archive-unsafe", bib, line, f"{key}: file '{value}' leads outside the "
                       "library; copy the archived copy into sources/archive/ and point to it")]
     try:
@@ -540,13 +543,14 @@ def archived_copy(source: Source | None, root: Path) -> ArchivedCopy | None:
     """The archived copy of a source, or None when it has none, or it is missing or
     unsafe (reported by :func:`archive_problems`). Keyed by its content, never by its
     size or date."""
-    from drafting.inputs import MAX_BINARY_BYTES, inside, read_bytes
+    from drafting.attachments import archived_inside
+    from drafting.inputs import MAX_BINARY_BYTES, read_bytes
     from drafting.quotes import archive_path
 
     if source is None or not source.fields.get("file"):
         return None
     path = archive_path(source.fields["file"], root)
-    if not inside(path, root):
+    if not archived_inside(path, root):
         return None
     try:
         data = read_bytes(path, MAX_BINARY_BYTES, source.where)
@@ -666,12 +670,13 @@ def check_staleness(lib: Library, config: CheckConfig) -> list[list[Any]]:
 
 def check_templates(root: Path) -> list[list[Any]]:
     """Every template on its own (briefs check the ones they use with their fields)."""
+    from drafting.inputs import confined
     from drafting.word import check_template
 
     out = []
     for path in sorted((root / "templates").glob("*.docx")):
-        try:
-            check_template(path)
+        try:  # a template linked from outside the library is not read
+            check_template(confined(path, root, Location(path), "template"))
         except DraftingError as err:
             out.append(from_error("template", err, path))
     return out
@@ -813,7 +818,7 @@ def focused(root: Path, changed: list[Path]) -> tuple[set[str], set[Path]] | Non
     snippets, briefs = top / "snippets", top / "briefs"
     files = [p for p in changed if p == top or top in p.parents]
     if not all(p.suffix == ".md" and (snippets in p.parents or p.parent == briefs)
-               for p in files):
+               and p.is_file() for p in files):  # a fact gone: who named it? read all
         return None
     return ({p.stem for p in files if snippets in p.parents},
             {p for p in files if p.parent == briefs})

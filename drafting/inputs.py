@@ -42,7 +42,13 @@ class Reads:
     seen: dict[str, str] = field(default_factory=dict)
 
     def note(self, path: Path, data: bytes | None) -> None:
-        self.seen[str(path.resolve())] = MISSING if data is None else digest(data)
+        """Record ``path`` (resolved, and as named when that differs: a link pointed
+        elsewhere later then reads differently) with its content's digest."""
+        found = MISSING if data is None else digest(data)
+        self.seen[str(path.resolve())] = found
+        named = str(path.absolute())
+        if named not in self.seen:
+            self.seen[named] = found
 
 
 def unchanged(seen: object) -> bool:

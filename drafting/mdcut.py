@@ -11,16 +11,16 @@ import re
 
 #: Lines that make a cut unsafe anywhere in the text: fences and HTML blocks of the
 #: kinds that may hold blank lines, and link reference definitions (which reach across
-#: the whole document, from inside quotes and lists too).
-UNCUTTABLE = re.compile(r"^ {0,3}(?:```|~~~|<(?:script|pre|style|textarea|!|\?))"
-                        r"|^[ \t>*+\-\d.)]*\[[^\]]*\]:", re.M | re.I)
+#: the whole document), at a line's start or after quote and list markers.
+UNCUTTABLE = re.compile(r"^[ \t>*+\-\d.)]*(?:```|~~~|<(?:script|pre|style|textarea|!|\?))"
+                        r"|^[ \t>*+\-\d.)]*\[(?:[^\]\\]|\\.)*\]:", re.M | re.I)
 #: What a blank line may hold (CommonMark: spaces and tabs, nothing else).
 BLANK = " \t"
 #: A line that starts a new block after a blank line, whatever came before: not
 #: indented (a list item's or code's continuation) and not a list item (a loose list).
 FRESH_START = re.compile(r"^(?![ \t]|(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$))\S")
 #: An attributes line (``{.argument}``, ``{#sec:x}``) applies to the block after it.
-ATTRIBUTES_LINE = re.compile(r"^\s*\{[^{}]*\}\s*$")
+ATTRIBUTES_LINE = re.compile(r"^\s*\{.*\}\s*$")  # (the attrs plugin takes odd ones too)
 
 
 def chunks(text: str) -> list[tuple[int, str]]:

@@ -25,7 +25,7 @@ from drafting.cache import CACHE_DIR, Cache, code_digest
 from drafting.errors import display_path
 from drafting.findings import Problem
 
-VERSION = "1"
+VERSION = "2"
 #: Folders that hold no input of a check: git's own, and drafting's caches.
 SKIPPED = {".git", CACHE_DIR}
 #: A file bigger than this makes the library too costly to hash on every run.
@@ -38,7 +38,9 @@ def library_digest(root: Path) -> str | None:
     h = hashlib.blake2b(digest_size=20)
     try:
         for name, kind, data in sorted(entries(str(root), "")):
-            h.update(f"{name}\0{kind}\0".encode())
+            named = name.encode("utf-8", "surrogateescape")  # every part's length first:
+            h.update(b"%d:%s%d:%s%d:" % (len(named), named, len(kind), kind.encode(),
+                                          len(data)))  # no two libraries run together
             h.update(data)
     except (OSError, ValueError):
         return None

@@ -101,10 +101,30 @@ FOCUSED_EDITS = {
     "superseded by a used fact": lambda r: (r / FACT).write_text((r / FACT).read_text(
         encoding="utf-8").replace("---\n", "---\nsuperseded_by: ilo-cas-2019-regret\n", 1),
         encoding="utf-8"),
+    "fact renamed": lambda r: (r / FACT).rename(r / "snippets" / "kazakhstan" / "renamed.md"),
+    "successor deleted": lambda r: (
+        (r / FACT).write_text((r / FACT).read_text(encoding="utf-8").replace(
+            "---\n", "---\nsuperseded_by: baltabai-kharkova-free-2021\n", 1), encoding="utf-8"),
+        commit(r), (r / "snippets" / "kazakhstan" / "baltabai-kharkova-free-2021.md").unlink()),
+    "brief's bibliography changed": lambda r: (
+        (r / "refs.bib").write_text((r / "sources.bib").read_text(encoding="utf-8"),
+                                    encoding="utf-8"),
+        (r / "briefs" / "post-hearing-2020.md").write_text(
+            (r / "briefs" / "post-hearing-2020.md").read_text(encoding="utf-8").replace(
+                "---\n", "---\nbibliography: refs.bib\n", 1), encoding="utf-8"),
+        commit(r), (r / "refs.bib").write_text((r / "refs.bib").read_text(encoding="utf-8")
+                                               .replace("{ilo-cas-2019,", "{ilo-cas-2O19,"),
+                                               encoding="utf-8")),
     "quote changed": lambda r: (r / "snippets" / "kazakhstan" / "ilo-cas-2019-regret.md")
     .write_text((r / "snippets" / "kazakhstan" / "ilo-cas-2019-regret.md")
                 .read_text(encoding="utf-8").replace("regret", "deplore", 1), encoding="utf-8"),
 }
+
+
+def commit(root: Path) -> None:
+    """Commit everything (the edit after it is the change --changed sees)."""
+    run("git", "add", "-A", cwd=root)
+    assert run("git", "commit", "-qm", "step", cwd=root).returncode == 0
 
 
 def append(path: Path, text: str) -> None:
@@ -114,6 +134,8 @@ def append(path: Path, text: str) -> None:
 @pytest.mark.parametrize("edits", [["unsourced claim"], ["unknown key"], ["fact deleted"],
                                    ["new fact"], ["brief uses an unknown fact"],
                                    ["superseded"], ["superseded by a used fact"],
+                                   ["fact renamed"], ["successor deleted"],
+                                   ["brief's bibliography changed"],
                                    ["quote changed", "unknown key"]])
 def test_a_focused_check_reports_what_a_full_one_does(repo: Path, edits: list[str]) -> None:
     from drafting.changed import to_check

@@ -67,5 +67,9 @@ def test_paragraphs_are_cut_apart() -> None:
 
 def test_what_reaches_across_blank_lines_stays_whole() -> None:
     for text in ("- a\n\n- b", "a\n\n    code", "{.argument}\n\nb", "```\na\n\nb\n```",
-                 "a\n\n[r]: /u", "<!--\n\n-->", "a\n\u00a0\nb", "a\r\rb"):
+                 "a\n\n[r]: /u", "<!--\n\n-->", "a\n\u00a0\nb", "a\r\rb",
+                 # found by a red team: an escaped ] in a label, a fence in a list item,
+                 # an attributes line the attrs plugin takes with an extra brace
+                 "a\n\n[ilo\\]cas]: https://x", "- ```\n  a\n     \nafter",
+                 "{#sec:legal}}\n\n# H"):
         assert len(chunks(text)) == 1, text

@@ -94,3 +94,23 @@ def test_a_second_file_for_a_used_fact_is_built(library: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "drafting", "build", BRIEF], cwd=library,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "used by several files" in done.stderr
+
+
+def test_a_fact_link_pointed_elsewhere_is_built(library: Path) -> None:
+    """A fact that is a link: pointing it at another file changes the build (the link
+    is recorded as named, not only where it led)."""
+    fact = library / FACT
+    (library / "alt").mkdir()
+    (library / "alt" / "a.md").write_bytes(fact.read_bytes().replace(b"This persecution",
+                                                                     b"FIRST persecution"))
+    (library / "alt" / "b.md").write_bytes(fact.read_bytes().replace(b"This persecution",
+                                                                     b"LINKED persecution"))
+    fact.unlink()
+    fact.symlink_to(library / "alt" / "a.md")
+    assert build(library).startswith("wrote ")  # recorded while the link is there
+    fact.unlink()
+    fact.symlink_to(library / "alt" / "b.md")
+    assert build(library).startswith("wrote ")
+    document = zipfile.ZipFile(library / "build" / "kazakhstan-2020.docx").read(
+        "word/document.xml")
+    assert b"LINKED persecution" in document

@@ -96,3 +96,25 @@ def test_the_date_is_part_of_the_answer(library: Path) -> None:
     late = run(library, "--today", "2030-01-17").stdout
     assert early != late and "stale" in late
     assert run(library, "--today", "2020-01-17").stdout == early
+
+
+@pytest.mark.parametrize("target", ["pipe", "/dev/zero", ".git/copy.txt"])
+def test_an_archive_field_never_reads_a_pipe_a_device_or_git(library: Path, target: str) -> None:
+    """A `file` with an `archivesha256` (what Zotero's import writes) pointing at a FIFO,
+    a device or git's folder: reported as unsafe, never read (no hang, no stale answer)."""
+    if target == "pipe":
+        os.mkfifo(library / "sources" / "archive" / "pipe.txt")
+        target = "sources/archive/pipe.txt"
+    if target.startswith(".git"):
+        (library / ".git").mkdir()
+        (library / ".git" / "copy.txt").write_text("words", encoding="utf-8")
+    bib = library / "sources.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace(
+        "@online{ceacr-2019-c087,\n",
+        f"@online{{ceacr-2019-c087,\n  file = {{{target}}},\n  archivesha256 = {{abc}},\n", 1),
+        encoding="utf-8")
+    first = run(library, "--no-cache")
+    assert "archive-unsafe" in first.stdout and "Traceback" not in first.stderr
+    if target.startswith(".git"):
+        (library / ".git" / "copy.txt").write_text("other words", encoding="utf-8")
+    assert run(library).stdout == run(library, "--no-cache").stdout
