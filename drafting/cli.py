@@ -163,6 +163,7 @@ def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf:
         options = BuildOptions(style, use_cache=not no_cache, compare=changes, pdf=pdf)
         raise click.exceptions.Exit(watch_builds(list(briefs), output, options, say, report))
     from drafting.inputs import find_root
+    from drafting.uptodate import built_or_kept
 
     failed = False
     for brief in briefs:
@@ -195,21 +196,6 @@ def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf:
                 failed = True
     if failed:
         raise click.exceptions.Exit(1)
-
-
-def built_or_kept(brief: Path, output: Path | None, style: str | None, use_cache: bool,
-                  compare: bool) -> Any:
-    """Build ``brief``; or, when its last build's output is still exactly what a build
-    would write (:mod:`drafting.uptodate`), say so without building."""
-    if use_cache and not compare:
-        from drafting.uptodate import fresh
-
-        kept = fresh(brief, output, style)
-        if kept is not None:
-            return kept
-    from drafting.build import build as run_build
-
-    return run_build(brief, output, style, use_cache=use_cache, compare=compare)
 
 
 @cli.command()
@@ -253,6 +239,8 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
         raise DraftingError(f"{display_path(root)} is not a drafting library (it has no "
                             "snippets/ folder or sources.bib); run check inside one")
     recovered(root)
+    from drafting.verdict import checked
+
     on = today.date() if today is not None else None
 
     def check_once() -> list:
@@ -290,36 +278,6 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
     failing = [p for p in problems if p.severity == "error" or strict]
     if failing:
         raise click.exceptions.Exit(1)
-
-
-def checked(root: Path, paths: Iterable[Path], on: Any, use_cache: bool,
-            changed: str | None, files: list[Path] | None = None) -> list:
-    """The problems in ``paths`` (all when none; with ``changed``, in what changed since
-    that git ref) as of the date ``on`` when given: the answer a check of the very same
-    files gave, when one is kept (:mod:`drafting.verdict`)."""
-    import dataclasses
-
-    from drafting import verdict
-    from drafting.findings import select
-
-    before = verdict.library_digest(root) if use_cache and not changed else None
-    name = verdict.key(before, on) if before else ""
-    kept = verdict.remembered(root, name) if name else None
-    if kept is not None:
-        return select(kept, paths)
-    from drafting.check import run_check
-    from drafting.config import load_config
-
-    config = load_config(root)
-    if on is not None:
-        config = dataclasses.replace(config, today=on)
-    if changed:
-        return run_check(root, paths, config, use_cache=use_cache, changed=changed,
-                         files=files)
-    problems = run_check(root, (), config, use_cache=use_cache)
-    if name and verdict.library_digest(root) == before:  # nothing saved meanwhile
-        verdict.remember(root, name, problems)
-    return select(problems, paths)
 
 
 # ------------------------------------------------------------------ output helpers

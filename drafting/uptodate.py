@@ -81,3 +81,16 @@ def fresh(brief: Path, output: Path | None, style: str | None) -> Kept | None:
     target = output or root / "build" / f"{brief.stem}.docx"
     found = still_built(root, brief, target, style)
     return Kept(target, *found) if found else None
+
+
+def built_or_kept(brief: Path, output: Path | None, style: str | None, use_cache: bool,
+                  compare: bool) -> Any:
+    """Build ``brief``; or, when its last build's output is still exactly what a build
+    would write (:mod:`drafting.uptodate`), say so without building."""
+    if use_cache and not compare:
+        kept = fresh(brief, output, style)
+        if kept is not None:
+            return kept
+    from drafting.build import build as run_build
+
+    return run_build(brief, output, style, use_cache=use_cache, compare=compare)

@@ -18,8 +18,10 @@ import datetime as dt
 import hashlib
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from drafting.cache import CACHE_DIR, Cache, code_digest
 from drafting.errors import display_path
@@ -115,3 +117,32 @@ def remember(root: Path, name: str, problems: list[Problem]) -> None:
     cache = Cache(root, "verdicts", VERSION, keep=8)
     cache.put(name, kept)
     cache.save()
+
+
+def checked(root: Path, paths: Iterable[Path], on: Any, use_cache: bool,
+            changed: str | None, files: list[Path] | None = None) -> list:
+    """The problems in ``paths`` (all when none; with ``changed``, in what changed since
+    that git ref) as of the date ``on`` when given: the answer a check of the very same
+    files gave, when one is kept."""
+    import dataclasses
+
+    from drafting.findings import select
+
+    before = library_digest(root) if use_cache and not changed else None
+    name = key(before, on) if before else ""
+    kept = remembered(root, name) if name else None
+    if kept is not None:
+        return select(kept, paths)
+    from drafting.check import run_check
+    from drafting.config import load_config
+
+    config = load_config(root)
+    if on is not None:
+        config = dataclasses.replace(config, today=on)
+    if changed:
+        return run_check(root, paths, config, use_cache=use_cache, changed=changed,
+                         files=files)
+    problems = run_check(root, (), config, use_cache=use_cache)
+    if name and library_digest(root) == before:  # nothing saved meanwhile
+        remember(root, name, problems)
+    return select(problems, paths)

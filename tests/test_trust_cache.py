@@ -193,7 +193,7 @@ def checked(root: Path, use_cache: bool) -> list:
 
 def remembered_check(root: Path) -> list:
     """What `drafting check` prints: a remembered answer when the library is the same."""
-    from drafting.cli import checked as cli_checked
+    from drafting.verdict import checked as cli_checked
 
     return [str(p) for p in cli_checked(root, (), None, use_cache=True, changed=None)]
 

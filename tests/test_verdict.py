@@ -13,7 +13,7 @@ from conftest import copy_example
 
 from drafting import verdict
 from drafting.check import run_check
-from drafting.cli import checked
+from drafting.verdict import checked
 
 
 def run(root: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
