@@ -24,10 +24,9 @@ import tempfile
 import threading
 from pathlib import Path
 
-from drafting.cache import temp_beside
 from drafting.errors import DraftingError, Location
 from drafting.pdf import TIMEOUT, find_soffice
-from drafting.store import default_mode
+from drafting.store import copied, write_output
 
 BRIDGE = Path(__file__).with_name("office_bridge.py")
 START_TIMEOUT = 90.0  # seconds for the bridge to say LibreOffice is ready
@@ -212,19 +211,5 @@ def place(produced: Path, docx: Path) -> Path:
     """Copy ``produced`` beside ``docx`` as NAME.pdf, through a temporary file and a
     rename (a reader never sees half a PDF)."""
     target = docx.with_suffix(".pdf")
-    try:
-        fd, tmp = temp_beside(target, ".pdf.tmp")
-    except OSError as err:
-        raise DraftingError(f"cannot write to the output folder ({err.strerror})",
-                            Location(target)) from None
-    try:
-        with os.fdopen(fd, "wb") as handle, produced.open("rb") as source:
-            shutil.copyfileobj(source, handle)
-        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else default_mode())
-        os.replace(tmp, target)
-    except OSError as err:
-        raise DraftingError(f"cannot write the PDF ({err.strerror})", Location(target)) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_output(target, copied(produced), "PDF")
     return target

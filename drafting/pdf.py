@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 from drafting.errors import DraftingError, Location
-from drafting.store import default_mode
+from drafting.store import copied, write_output
 
 TIMEOUT = 300
 
@@ -51,14 +50,5 @@ def to_pdf(docx: Path) -> Path:
             detail = " ".join((done.stderr or done.stdout).split())[:200]
             raise DraftingError(f"LibreOffice could not make a PDF ({detail or 'no output'})",
                                 Location(docx))
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.",
-                                   suffix=".pdf.tmp")
-        os.close(fd)
-        try:
-            shutil.copyfile(produced, tmp)
-            os.chmod(tmp, default_mode())
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        write_output(target, copied(produced), "PDF")
     return target

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from drafting import journal
 from drafting.cache import CACHE_DIR, cache_path, temp_beside
@@ -30,6 +32,36 @@ def default_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
+
+
+def write_output(target: Path, fill: Callable[[BinaryIO], None], what: str) -> None:
+    """Write a built file (a .docx, a PDF) through a temporary file beside ``target``
+    and a rename, keeping an existing file's permissions: a reader never sees half of
+    it, and a failure is one error naming ``what`` could not be written."""
+    try:
+        fd, tmp = temp_beside(target, f"{target.suffix}.tmp")
+    except OSError as err:
+        raise DraftingError(f"cannot write to the output folder ({err.strerror})",
+                            Location(target)) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            fill(handle)
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else default_mode())
+        os.replace(tmp, target)
+    except OSError as err:
+        raise DraftingError(f"cannot write the {what} ({err.strerror})",
+                            Location(target)) from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def copied(source: Path) -> Callable[[BinaryIO], None]:
+    """For :func:`write_output`: the bytes of the file ``source``."""
+    def fill(handle: BinaryIO) -> None:
+        with source.open("rb") as data:
+            shutil.copyfileobj(data, handle)
+    return fill
 
 
 def stage(path: Path, text: str | bytes) -> Path:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import os
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -29,7 +28,6 @@ from drafting.cache import (
     jinja,
     read_cached,
     replace_file,
-    temp_beside,
     typed_key,
 )
 from drafting.errors import DraftingError, Location
@@ -47,7 +45,7 @@ from drafting.model import (
 )
 from drafting.resolve import heading_number
 from drafting.seal import seal, unseal
-from drafting.store import default_mode
+from drafting.store import write_output
 from drafting.wordml import (
     DOCUMENT,
     FOOTNOTES_CT,
@@ -973,19 +971,4 @@ def save(filing: Filing, out: Path) -> None:
     if not folder.is_dir():
         raise DraftingError("the output folder does not exist; create it or choose "
                             "another path with -o", Location(out))
-    try:
-        fd, tmp = temp_beside(out, ".docx.tmp")
-    except OSError as err:
-        raise DraftingError(f"cannot write to the output folder ({err.strerror})",
-                            Location(out)) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(filing.package.to_bytes())
-        os.chmod(tmp, out.stat().st_mode & 0o777 if out.exists() else default_mode())
-        os.replace(tmp, out)
-    except OSError as err:
-        raise DraftingError(f"cannot write the output file ({err.strerror})",
-                            Location(out)) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_output(out, lambda handle: handle.write(filing.package.to_bytes()), "output file")
