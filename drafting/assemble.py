@@ -229,7 +229,12 @@ def render_body(brief: Brief, library: Library, tree: Any = None
 
     Returns the text and where each fact landed in it: (id, first line, last line),
     lines counted from 0."""
-    slotted, used = render_slots(brief, library, tree)
+    return fill_slots(*render_slots(brief, library, tree), library)
+
+
+def fill_slots(slotted: str, used: list[str], library: Library
+               ) -> tuple[str, list[tuple[str, int, int]]]:
+    """:func:`render_slots`' text with each fact's current text in its slot."""
     return fill_facts(slotted, [(f, library.fact(f).body.strip()) for f in used])
 
 
@@ -388,7 +393,7 @@ def assemble(brief: Brief, library: Library) -> Assembled:
                              b"\0\0".join([brief.body.encode(), values or b""]), "slots",
                              lambda: render_slots(brief, library, tree),
                              decode=lambda data: (str(data[0]), [str(f) for f in data[1]]))
-    text, origins = fill_facts(slotted, [(f, library.fact(f).body.strip()) for f in used])
+    text, origins = fill_slots(slotted, used, library)
     try:
         from drafting.wordml import text_version
 
