@@ -1,11 +1,13 @@
 """What a change touches (``drafting check --changed REF``), for pull requests and
 pre-commit hooks on a large library.
 
-From git: the files changed since REF (and new ones not yet committed). To check: those
-files; every brief that uses a changed fact; and, when sources.bib changed, the entries
-that changed in it and every fact and brief citing one of them. A problem is reported
-only in those files, so a 10,000-fact library checks one changed fact quickly (the
-rest comes from the check cache).
+From git: the files changed since REF (and new ones not yet committed; a rename is its
+old name and its new one). To check: those files; every brief that uses a changed
+fact; a brief whose bibliography, template or style changed, with its facts; facts
+whose ``superseded_by`` names a fact now gone; and, when sources.bib changed, every
+fact and brief citing an entry that changed in it. A problem is reported only in those
+files, so a 10,000-fact library checks one changed fact quickly (the rest comes from
+the check cache, and ``check.focused`` reads only what such a change can touch).
 """
 
 from __future__ import annotations
