@@ -27,6 +27,17 @@ NOT_FINITE = re.compile(r"^[-+]?\.(inf|nan)$", re.I)
 TAG_NAMES = {"set": "a set (!!set)", "binary": "binary data (!!binary)",
              "omap": "an ordered map (!!omap)", "pairs": "pairs (!!pairs)"}
 
+#: The shapes :func:`plain_fields` reads without PyYAML: a key, then a word list, a quoted
+#: or plain one-line text, or a date. A plain text or word starts with a letter and holds
+#: none of YAML's indicators, so YAML could only read it as text, unless it is one of
+#: YAML 1.1's true/false/empty words (told apart below, in any case).
+PLAIN_LINE = re.compile(r"([a-z_][a-z0-9_-]*):[ ]+(.*)")
+PLAIN_TEXT = re.compile(r"[A-Za-z][^:#\[\]{},\"\\]*")
+QUOTED_TEXT = re.compile(r'"([^"\\]*)"|\'([^\']*)\'')
+WORD_LIST = re.compile(r"\[\s*((?:[A-Za-z][\w.-]*\s*,\s*)*[A-Za-z][\w.-]*)?\s*\]")
+PLAIN_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+NOT_TEXT = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}
+
 
 def parse_yaml(text: str, path: Path, first_line: int = 1, what: str = "") -> Any:
     """The data of a YAML document (``first_line``: the file line of its first line;
@@ -48,6 +59,12 @@ def named(err: DraftingError, what: str) -> DraftingError:
 
 def parse_document(text: str, path: Path, first_line: int) -> Any:
     """:func:`parse_yaml` without the name in its messages."""
+    fields = plain_fields(text)
+    return fields if fields is not None else read_with_pyyaml(text, path, first_line)
+
+
+def read_with_pyyaml(text: str, path: Path, first_line: int) -> Any:
+    """:func:`parse_document` for any YAML: checked as events, then as nodes, then built."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
@@ -70,6 +87,46 @@ def parse_document(text: str, path: Path, first_line: int) -> Any:
                                 Location(path, first_line)) from None
     finally:
         loader.dispose()
+
+
+def plain_fields(text: str) -> dict[str, Any] | None:
+    """The fields of YAML made only of ``key: value`` lines whose values are one-line
+    text, a list of words or a date, read without PyYAML (most front matter is this, and
+    PyYAML is most of a cold check); None for anything else, which PyYAML then reads.
+    Whatever this returns, PyYAML returns too (``tests/test_yamldata.py``)."""
+    if len(text) > 10_000 or "\r" in text:
+        return None
+    fields: dict[str, Any] = {}
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        match = PLAIN_LINE.fullmatch(line.rstrip(" "))
+        if match is None or match[1] in fields or match[1] in NOT_TEXT:
+            return None
+        value = plain_value(match[2])
+        if value is None:
+            return None
+        fields[match[1]] = value
+    return fields or None
+
+
+def plain_value(raw: str) -> Any:
+    """One value of :func:`plain_fields`, or None when it is not one of its shapes."""
+    if not raw.isprintable():  # tabs, and what YAML counts as a line break (U+2028)
+        return None
+    if (match := QUOTED_TEXT.fullmatch(raw)) is not None:
+        return match[1] if match[1] is not None else match[2]
+    if (match := WORD_LIST.fullmatch(raw)) is not None:
+        words = [w.strip() for w in match[1].split(",")] if match[1] else []
+        return None if any(w.lower() in NOT_TEXT for w in words) else words
+    if (match := PLAIN_DATE.fullmatch(raw)) is not None:
+        try:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return None  # PyYAML reads it, and says what is wrong
+    if PLAIN_TEXT.fullmatch(raw) and raw.lower() not in NOT_TEXT:
+        return raw
+    return None
 
 
 def check_node(root: Any, path: Path, first_line: int) -> None:
