@@ -42,6 +42,7 @@ from drafting.library import (
     suggest,
 )
 from drafting.model import Block, NoteMark, Source
+from drafting.parallel import mapped
 from drafting.progress import steps
 from drafting.style import parse_date
 
@@ -305,8 +306,8 @@ class Library:
 def read_reports(paths: Iterable[Path], kind: str, cache: Cache, root: Path,
                  digests: dict[Path, str]) -> dict[Path, dict]:
     """Analyse files (or take their results from the cache)."""
-    analyse_one = analyse_fact if kind == "fact" else analyse_brief
-    reports = {}
+    reports: dict[Path, dict] = {}
+    misses: list[tuple[Path, bytes, str]] = []
     for path in steps(list(paths), f"reading {kind}s"):
         try:
             data = read_bytes(confined(path, root, Location(path), "file"), MAX_TEXT_BYTES)
@@ -317,12 +318,20 @@ def read_reports(paths: Iterable[Path], kind: str, cache: Cache, root: Path,
             continue
         key = digest(data, kind, path.relative_to(root).as_posix())
         digests[path] = key
-        report = cache.get(key)
-        if report is None:
-            report = analyse_one(path, data)
-            cache.put(key, report)
+        reports[path] = cache.get(key)
+        if reports[path] is None:
+            misses.append((path, data, key))
+    analysed = mapped(analyse_file, [(p, d) for p, d, _ in misses], f"analysing {kind}s",
+                      shared=kind)
+    for (path, _data, key), report in zip(misses, analysed, strict=True):
         reports[path] = report
+        cache.put(key, report)
     return reports
+
+
+def analyse_file(kind: str, item: tuple[Path, bytes]) -> dict[str, Any]:
+    """The report on one fact or brief file (``item``: its path and bytes)."""
+    return (analyse_fact if kind == "fact" else analyse_brief)(*item)
 
 
 def read_sources(bib: Path, cache: Cache,
@@ -686,7 +695,7 @@ def build_key(lib: Library, path: Path, report: dict[str, Any]) -> str:
     """The key of a brief's cached trial build: this drafting, the brief, the files its
     fact ids name, and sources.bib. What else the build reads (the facts' text, its
     style, template, or bibliography, and the paths it looked for) is recorded with the
-    result and compared before the result is used (:func:`trial_build`)."""
+    result and compared before the result is used (:func:`stored_trial`)."""
     from drafting.cache import code_digest
 
     named = {f: sorted(str(p) for p in lib.fact_paths.get(f, [])) for f, _ in report["facts"]}
@@ -695,16 +704,23 @@ def build_key(lib: Library, path: Path, report: dict[str, Any]) -> str:
     return digest("\n".join(parts).encode(), "trial-build")
 
 
-def trial_build(path: Path, loaded: Any, cache: Cache, key: str) -> list[list[Any]]:
-    """The problems a build of the brief would meet, from the cache when every file the
-    last trial read is unchanged."""
-    from drafting.build import dry_run
-    from drafting.inputs import recording, unchanged
+def stored_trial(cache: Cache, key: str) -> list[list[Any]] | None:
+    """The problems the last trial build of a brief met, when every file it read is
+    unchanged; else None."""
+    from drafting.inputs import unchanged
 
     stored = cache.get(key)
     if isinstance(stored, dict) and isinstance(stored.get("problems"), list) \
             and unchanged(stored.get("reads")):
         return stored["problems"]
+    return None
+
+
+def trial_build(loaded: Any, path: Path) -> dict[str, Any]:
+    """The problems a build of the brief meets, and every file it read (for the cache)."""
+    from drafting.build import dry_run
+    from drafting.inputs import recording
+
     problems: list[list[Any]] = []
     with recording() as reads:
         try:
@@ -712,24 +728,31 @@ def trial_build(path: Path, loaded: Any, cache: Cache, key: str) -> list[list[An
         except DraftingError as err:
             problems = [from_error("brief-build", one, path)
                         for one in getattr(err, "errors", [err])]
-    cache.put(key, {"reads": reads.seen, "problems": problems})
-    return problems
+    return {"reads": reads.seen, "problems": problems}
 
 
 def check_builds(lib: Library, reported: set[tuple[str, int]], cache: Cache,
                  wanted: set[Path] | None = None) -> list[list[Any]]:
     """Render every brief (or those in ``wanted``), without writing anything (cached:
-    :func:`trial_build`); a build problem at a place another rule already reported is
-    not said twice."""
+    :func:`stored_trial`; those not cached side by side); a build problem at a place
+    another rule already reported is not said twice."""
     from drafting.library import Library as Loaded
 
     out = []
     ids = fact_ids(lib)
     loaded = Loaded(root=lib.root, fact_paths={i: [p] for i, p in ids.items()},
                     sources=lib.sources)
-    briefs = [(p, r) for p, r in lib.briefs.items() if wanted is None or p.resolve() in wanted]
-    for path, report in steps(briefs, "building briefs"):
-        problems = trial_build(path, loaded, cache, build_key(lib, path, report))
+    briefs = [(p, build_key(lib, p, r)) for p, r in lib.briefs.items()
+              if wanted is None or p.resolve() in wanted]
+    found_before = {path: stored_trial(cache, key) for path, key in briefs}
+    misses = [(path, key) for path, key in briefs if found_before[path] is None]
+    trials = mapped(trial_build, [path for path, _ in misses], "building briefs",
+                    shared=loaded, at_least=4, chunk=1)
+    for (path, key), trial in zip(misses, trials, strict=True):
+        cache.put(key, trial)
+        found_before[path] = trial["problems"]
+    for path, _key in briefs:
+        problems = list(found_before[path] or [])
         if not any("needs front-matter field" in p[4] for p in problems):
             problems += missing_fields(lib.root, path)  # a build stopped before them
         for problem in problems:
