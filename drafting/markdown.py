@@ -9,14 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_core.smartquotes import process_inlines
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
-from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
-from mdit_py_plugins.superscript import superscript_plugin
+from typing import TYPE_CHECKING
 
 from drafting.citations import find_unclosed, looks_like_citation, parse_citation
 from drafting.errors import DraftingError, Location
@@ -31,6 +24,13 @@ from drafting.model import (
     SoftBreak,
     Span,
 )
+from drafting.plainmd import closing_bracket, place_note_marks, plain_blocks
+
+if TYPE_CHECKING:  # markdown-it loads only for text plainmd cannot read
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
 
 #: Inline HTML tags we understand, and the mark each sets.
 HTML_MARKS = {
@@ -47,7 +47,6 @@ HTML_MARKS = {
 }
 HTML_TAG = re.compile(r"^<(/?)([a-zA-Z]+)\s*/?>$")
 MARK_TOKENS = {"em": "italic", "strong": "bold", "s": "strike", "sup": "sup"}
-NOTE_PUNCTUATION = ".,;:!?"
 #: Classes that mark text as the writer's own (``[...]{.argument}``, ``{.argument}`` before
 #: a paragraph): claims there need no source.
 ARGUMENT_CLASSES = {"argument", "own-knowledge"}
@@ -58,30 +57,12 @@ def is_argument(token: Token) -> bool:
     return bool(set(str(token.attrGet("class") or "").split()) & ARGUMENT_CLASSES)
 
 
-def _closing_bracket(src: str, start: int, end: int) -> int:
-    """Index of the ``]`` matching the ``[`` at ``start``, or -1."""
-    depth, i = 0, start
-    while i < end:
-        ch = src[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
-
-
 def citation_rule(state: StateInline, silent: bool) -> bool:
     """Inline rule: ``[see @key, 5]`` becomes a ``citation`` token."""
     start = state.pos
     if state.src[start] != "[":
         return False
-    close = _closing_bracket(state.src, start, state.posMax)
+    close = closing_bracket(state.src, start, state.posMax)
     if close < 0:
         return False
     nxt = state.src[close + 1 : close + 2]
@@ -101,7 +82,7 @@ def inline_note_rule(state: StateInline, silent: bool) -> bool:
     start = state.pos
     if state.src[start : start + 2] != "^[":
         return False
-    close = _closing_bracket(state.src, start + 1, state.posMax)
+    close = closing_bracket(state.src, start + 1, state.posMax)
     if close < 0:
         return False
     if not silent:
@@ -126,6 +107,8 @@ def inline_note_rule(state: StateInline, silent: bool) -> bool:
 
 def note_smartquotes(state: StateCore) -> None:
     """Core rule: give text inside ``^[...]`` notes curly quotes too."""
+    from markdown_it.rules_core.smartquotes import process_inlines
+
     for token in state.tokens:
         for child in token.children or []:
             if child.type == "inline_note" and child.children:
@@ -135,6 +118,10 @@ def note_smartquotes(state: StateCore) -> None:
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     """The shared markdown-it parser: CommonMark, inline HTML, curly quotes, our rules."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+    from mdit_py_plugins.superscript import superscript_plugin
+
     md = MarkdownIt("commonmark", {"typographer": True, "html": True}).enable("smartquotes")
     md.use(attrs_plugin, spans=True).use(attrs_block_plugin)
     md.inline.ruler.before("link", "citation", citation_rule)
@@ -366,33 +353,20 @@ def strip_edges(parts: list[Inline]) -> list[Inline]:
     return [p for p in parts if not (isinstance(p, Span) and not p.text)]
 
 
-def place_note_marks(inlines: list[Inline]) -> list[Inline]:
-    """Put note marks after punctuation, as pandoc does: ``text [@a].`` → ``text.¹``."""
-    out = list(inlines)
-    for i, item in enumerate(out):
-        if not isinstance(item, NoteMark):
-            continue
-        if i > 0 and isinstance(out[i - 1], SoftBreak):
-            out[i - 1] = Span("")
-        if i > 0 and isinstance(out[i - 1], Span):
-            out[i - 1] = out[i - 1].styled(text=out[i - 1].text.rstrip(" "))
-        j = i + 1
-        if j < len(out) and isinstance(out[j], Span):
-            text = out[j].text
-            moved = len(text) - len(text.lstrip(NOTE_PUNCTUATION))
-            if moved and i > 0 and isinstance(out[i - 1], Span):
-                prev = out[i - 1]
-                out[i - 1] = prev.styled(text=prev.text + text[:moved])
-                out[j] = out[j].styled(text=text[moved:])
-    return [p for p in out if not (isinstance(p, Span) and not p.text)]
-
-
 def parse_blocks(text: str, where: Location) -> list[Block]:
     """Parse Markdown ``text`` (whose first line is at ``where``) into blocks.
 
     Raises every citation problem found, each with its line.
     """
     check_brackets(text, where)
+    quick = plain_blocks(text, where)
+    if quick is not None:
+        return quick
+    return full_blocks(text, where)
+
+
+def full_blocks(text: str, where: Location) -> list[Block]:
+    """:func:`parse_blocks` by markdown-it, for any text."""
     env: dict = {}
     tokens = parser().parse(text, env)
     converter = _Converter(where)

@@ -181,7 +181,7 @@ def fact_paragraphs(path: Path, text: str) -> list[Paragraph]:
 
 def citation_markup(source: str) -> list[str]:
     """The citations and inline notes of a Markdown paragraph, as written, in order."""
-    from drafting.markdown import _closing_bracket
+    from drafting.plainmd import closing_bracket
 
     found, index = [], 0
     while index < len(source):
@@ -191,7 +191,7 @@ def citation_markup(source: str) -> list[str]:
             continue
         start = index - 1 if char == "[" and index and source[index - 1] == "^" else index
         if char == "[":
-            end = _closing_bracket(source, index, len(source))
+            end = closing_bracket(source, index, len(source))
             inside = source[index + 1:end] if end > 0 else ""
             if end > 0 and (start < index or re.match(r"^[^\]]*?@[\w:.#$%&+?<>~/-]", inside)):
                 found.append(source[start:end + 1])
