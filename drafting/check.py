@@ -42,7 +42,7 @@ from drafting.library import (
     suggest,
 )
 from drafting.model import Block, NoteMark, Source
-from drafting.parallel import mapped
+from drafting.parallel import Started
 from drafting.progress import steps
 from drafting.style import parse_date
 
@@ -306,8 +306,17 @@ class Library:
 def read_reports(paths: Iterable[Path], kind: str, cache: Cache, root: Path,
                  digests: dict[Path, str]) -> dict[Path, dict]:
     """Analyse files (or take their results from the cache)."""
+    reports, work = start_reports(paths, kind, cache, root, digests)
+    with work:
+        return finish_reports(reports, work, cache, digests)
+
+
+def start_reports(paths: Iterable[Path], kind: str, cache: Cache, root: Path,
+                  digests: dict[Path, str]) -> tuple[dict[Path, dict], Started]:
+    """Read files: the reports the cache has, and the analysis of the others, ready to
+    begin side by side (``with work:``; :func:`finish_reports` waits for it)."""
     reports: dict[Path, dict] = {}
-    misses: list[tuple[Path, bytes, str]] = []
+    misses: list[tuple[Path, bytes]] = []
     for path in steps(list(paths), f"reading {kind}s"):
         try:
             data = read_bytes(confined(path, root, Location(path), "file"), MAX_TEXT_BYTES)
@@ -320,12 +329,17 @@ def read_reports(paths: Iterable[Path], kind: str, cache: Cache, root: Path,
         digests[path] = key
         reports[path] = cache.get(key)
         if reports[path] is None:
-            misses.append((path, data, key))
-    analysed = mapped(analyse_file, [(p, d) for p, d, _ in misses], f"analysing {kind}s",
-                      shared=kind)
-    for (path, _data, key), report in zip(misses, analysed, strict=True):
+            misses.append((path, data))
+    return reports, Started(analyse_file, misses, f"analysing {kind}s", shared=kind)
+
+
+def finish_reports(reports: dict[Path, dict], work: Started, cache: Cache,
+                   digests: dict[Path, str]) -> dict[Path, dict]:
+    """``reports`` with the analyses ``work`` did, which go into the cache too (under
+    the digests :func:`start_reports` took)."""
+    for (path, _data), report in zip(work.items, work.results(), strict=True):
         reports[path] = report
-        cache.put(key, report)
+        cache.put(digests[path], report)
     return reports
 
 
@@ -397,17 +411,20 @@ def load(root: Path, cache: Cache, focus: tuple[set[str], set[Path]] | None = No
             used = {f for f, _ in report["facts"]}
             if path.resolve() in focus[1] or used & focus[0]:
                 facts |= used
-    lib.facts = read_reports([p for i, ps in fact_paths.items() for p in ps
-                              if facts is None or i in facts], "fact", cache, root, lib.digests)
+    reports, work = start_reports([p for i, ps in fact_paths.items() for p in ps
+                                   if facts is None or i in facts], "fact", cache, root,
+                                  lib.digests)
+    with work:  # the facts are analysed in workers while sources.bib is parsed here
+        bib = root / "sources.bib"
+        if bib.is_file():
+            lib.bib = bib
+            lib.sources, problems = read_sources(bib, cache, lib.digests)
+            lib.problems.extend(problems)
+        lib.facts = finish_reports(reports, work, cache, lib.digests)
     if facts is not None:  # and the facts that supersede them (their dates matter)
         later = {str(r["meta"].get("superseded_by")) for r in lib.facts.values()} - facts
         lib.facts.update(read_reports([p for i, ps in fact_paths.items() for p in ps
                                        if i in later], "fact", cache, root, lib.digests))
-    bib = root / "sources.bib"
-    if bib.is_file():
-        lib.bib = bib
-        lib.sources, problems = read_sources(bib, cache, lib.digests)
-        lib.problems.extend(problems)
     return lib
 
 
@@ -731,30 +748,48 @@ def trial_build(loaded: Any, path: Path) -> dict[str, Any]:
     return {"reads": reads.seen, "problems": problems}
 
 
-def check_builds(lib: Library, reported: set[tuple[str, int]], cache: Cache,
-                 wanted: set[Path] | None = None) -> list[list[Any]]:
-    """Render every brief (or those in ``wanted``), without writing anything (cached:
-    :func:`stored_trial`; those not cached side by side); a build problem at a place
-    another rule already reported is not said twice."""
+@dataclass
+class Trials:
+    """The briefs' trial builds (:func:`start_builds`): those kept in the cache, and the
+    others at work in workers while the other rules run (``with trials.work:``)."""
+
+    briefs: list[tuple[Path, str]]  # each brief to build and its key in the cache
+    kept: dict[Path, list[list[Any]] | None]  # its problems, if the cache had them
+    work: Started
+
+
+def start_builds(lib: Library, cache: Cache, wanted: set[Path] | None = None) -> Trials:
+    """The trial builds of every brief (or those in ``wanted``) not in the cache, ready to
+    begin side by side (:func:`stored_trial` tells which are)."""
     from drafting.library import Library as Loaded
 
-    out = []
     ids = fact_ids(lib)
     loaded = Loaded(root=lib.root, fact_paths={i: [p] for i, p in ids.items()},
                     sources=lib.sources)
     briefs = [(p, build_key(lib, p, r)) for p, r in lib.briefs.items()
               if wanted is None or p.resolve() in wanted]
-    found_before = {path: stored_trial(cache, key) for path, key in briefs}
-    misses = [(path, key) for path, key in briefs if found_before[path] is None]
-    trials = mapped(trial_build, [path for path, _ in misses], "building briefs",
-                    shared=loaded, at_least=4, chunk=1)
-    for (path, key), trial in zip(misses, trials, strict=True):
-        cache.put(key, trial)
-        found_before[path] = trial["problems"]
-    for path, _key in briefs:
-        problems = list(found_before[path] or [])
+    kept = {path: stored_trial(cache, key) for path, key in briefs}
+    misses = [path for path, _key in briefs if kept[path] is None]
+    return Trials(briefs, kept, Started(trial_build, misses, "building briefs",
+                                        shared=loaded, at_least=4, chunk=1))
+
+
+def check_builds(trials: Trials, root: Path, reported: set[tuple[str, int]],
+                 cache: Cache) -> list[list[Any]]:
+    """The problems of the briefs' trial builds (waiting for those at work, and keeping
+    them in the cache); a build problem at a place another rule already reported is not
+    said twice."""
+    keys = dict(trials.briefs)
+    misses = [path for path, _key in trials.briefs if trials.kept[path] is None]
+    problems_of = dict(trials.kept)
+    for path, trial in zip(misses, trials.work.results(), strict=True):
+        cache.put(keys[path], trial)
+        problems_of[path] = trial["problems"]
+    out = []
+    for path, _key in trials.briefs:
+        problems = list(problems_of[path] or [])
         if not any("needs front-matter field" in p[4] for p in problems):
-            problems += missing_fields(lib.root, path)  # a build stopped before them
+            problems += missing_fields(root, path)  # a build stopped before them
         for problem in problems:
             if (str(Path(problem[1])), problem[2]) not in reported:
                 out.append(problem)
@@ -814,19 +849,21 @@ def run_check(root: Path, paths: Iterable[Path] = (), config: CheckConfig | None
         if not paths:
             cache.save()
             return []
-    raw = list(lib.problems)
-    for report in [*lib.facts.values(), *lib.briefs.values()]:
-        raw.extend(report["problems"])
-    raw.extend(check_references(lib, unused=focus is None))  # those are in sources.bib
-    if focus is None:
-        raw.extend(check_sources(lib, *required_fields(config, root)))
-    raw.extend(check_quotes(lib, cache))
-    raw.extend(check_staleness(lib, config))
-    if focus is None:
-        raw.extend(check_templates(root))
-    reported = {(str(Path(p[1])), p[2]) for p in raw if p[5] == ERROR}
     wanted = {Path(p).resolve() for p in paths} if focus is not None else None
-    raw.extend(check_builds(lib, reported, cache, wanted))
+    trials = start_builds(lib, cache, wanted)
+    with trials.work:  # the briefs build in workers while the other rules run here
+        raw = list(lib.problems)
+        for report in [*lib.facts.values(), *lib.briefs.values()]:
+            raw.extend(report["problems"])
+        raw.extend(check_references(lib, unused=focus is None))  # those are in sources.bib
+        if focus is None:
+            raw.extend(check_sources(lib, *required_fields(config, root)))
+        raw.extend(check_quotes(lib, cache))
+        raw.extend(check_staleness(lib, config))
+        if focus is None:
+            raw.extend(check_templates(root))
+        reported = {(str(Path(p[1])), p[2]) for p in raw if p[5] == ERROR}
+        raw.extend(check_builds(trials, root, reported, cache))
     cache.save()
     problems = sorted({Problem(display_path(Path(p[1])), p[2], p[3], p[5], p[4], p[0])
                        for p in raw})

@@ -2,11 +2,11 @@
 
 :func:`mapped` applies a function to each item, in worker processes when there are
 enough items to repay starting them, and gives the results in the items' order. Workers
-only compute: they read no files and write none (the caller hands them the bytes and
-stores the results), they ignore Ctrl-C (the parent stops them and re-raises), and they
-send each result back as JSON, so a result from a worker is exactly what the cache
-would hand back for it. A pool that breaks (a worker killed) is not an error: the work
-is done again in this process.
+write nothing (the caller stores the results), they ignore Ctrl-C (the parent stops
+them and re-raises), and they send each result back as JSON, so a result from a worker
+is exactly what the cache would hand back for it. A pool that breaks (a worker killed)
+is not an error: the work is done again in this process. :class:`Started` lets this
+process do other work while the workers do theirs.
 """
 
 from __future__ import annotations
@@ -55,34 +55,53 @@ def mapped(fn: Callable[[Any, T], Any], items: Sequence[T], label: str, shared: 
     sent ``chunk`` at a time. ``fn`` must be a module-level function returning JSON
     data; ``shared`` (what every item needs, however large) reaches each worker once,
     not with every chunk."""
-    jobs = cores() if jobs is None else jobs
-    if jobs < 2 or len(items) < max(2, PARALLEL_FROM if at_least is None else at_least):
-        return [fn(shared, item) for item in steps(items, label)]
-    chunks = [items[i:i + chunk] for i in range(0, len(items), max(1, chunk))]
-    try:
-        return in_workers(fn, chunks, label, shared, jobs)
-    except BrokenProcessPool:
-        return [fn(shared, item) for item in steps(items, label)]
+    with Started(fn, items, label, shared, jobs, at_least, chunk) as work:
+        return work.results()
 
 
-def in_workers(fn: Callable[[Any, T], Any], chunks: Sequence[Sequence[T]], label: str,
-               shared: Any, jobs: int) -> list[Any]:
-    """:func:`mapped` in a pool of ``jobs`` processes."""
-    # fork shares what this process holds, shared included, without copying it (Linux);
-    # elsewhere workers start afresh and get shared pickled, once each
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    pool = ProcessPoolExecutor(min(jobs, len(chunks)), multiprocessing.get_context(method),
-                               initializer=start_worker, initargs=(shared,))
-    out: list[Any] = []
-    try:
-        results = pool.map(partial(run_chunk, fn), chunks)
-        for _chunk in steps(chunks, label):  # each waits for its chunk's results
-            out.extend(json.loads(next(results)))
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-    return out
+class Started:
+    """:func:`mapped`'s work, begun in workers on entering (``with``) so that this
+    process can do other work meanwhile; :meth:`results` waits for it. Leaving the
+    ``with`` stops the workers, whatever happened (an error, Ctrl-C)."""
+
+    def __init__(self, fn: Callable[[Any, T], Any], items: Sequence[T], label: str,
+                 shared: Any = None, jobs: int | None = None, at_least: int | None = None,
+                 chunk: int = CHUNK) -> None:
+        self.fn, self.items, self.label, self.shared = fn, items, label, shared
+        jobs = cores() if jobs is None else jobs
+        enough = len(items) >= max(2, PARALLEL_FROM if at_least is None else at_least)
+        self.jobs = jobs if jobs > 1 and enough else 1
+        self.chunks = [items[i:i + chunk] for i in range(0, len(items), max(1, chunk))]
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: Any = None
+
+    def __enter__(self) -> Started:
+        if self.jobs > 1:
+            # fork shares what this process holds, shared included, without copying it
+            # (Linux); elsewhere workers start afresh and get shared pickled, once each
+            method = "fork" if sys.platform.startswith("linux") else "spawn"
+            self.pool = ProcessPoolExecutor(
+                min(self.jobs, len(self.chunks)), multiprocessing.get_context(method),
+                initializer=start_worker, initargs=(self.shared,))
+            self.pending = self.pool.map(partial(run_chunk, self.fn), self.chunks)
+        return self
+
+    def results(self) -> list[Any]:
+        """The results in the items' order (done here if there are no workers, or the
+        pool broke: a worker was killed)."""
+        if self.pending is not None:
+            out: list[Any] = []
+            try:
+                for _chunk in steps(self.chunks, self.label):  # each waits for its results
+                    out.extend(json.loads(next(self.pending)))
+                return out
+            except BrokenProcessPool:
+                pass
+        return [self.fn(self.shared, item) for item in steps(self.items, self.label)]
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=kind is None, cancel_futures=True)
 
 
 def start_worker(shared: Any) -> None:

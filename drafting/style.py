@@ -542,12 +542,26 @@ def load_style(name: str, root: Path, memo: Cache | None = None) -> Style:
     )
 
 
+_LISTED: dict[tuple[Path | None, str], list[str]] = {}  # the last 16 styles' tables
+
+
+def listed_tables(path: Path | None, text: str, memo: Cache | None) -> list[str]:
+    """The tables a style's text lists, its YAML parsed once in this process (a check
+    builds every brief with the same style)."""
+    key = (path, text)
+    if key not in _LISTED:
+        data = memoized(memo, text.encode(), "style", lambda: parse_style(text, path))
+        _LISTED[key] = list(data.get("tables") or [])  # text: parse_style checked it
+        while len(_LISTED) > 16:
+            del _LISTED[next(iter(_LISTED))]
+    return _LISTED[key]
+
+
 def table_texts(path: Path | None, text: str, root: Path, memo: Cache | None
                 ) -> tuple[tuple[Path | None, str], ...]:
     """The texts of the tables a style lists (``tables: [T6, T13]``): for each, the
     built-in file, then the library's ``styles/tables/NAME.yaml`` (merged over it)."""
-    data = memoized(memo, text.encode(), "style", lambda: parse_style(text, path))
-    names = data.get("tables") or []  # a list of text: parse_style checked it
+    names = listed_tables(path, text, memo)
 
     def where() -> Location:  # composing the YAML again only for an error
         return Location(path, template_lines(text).get("tables"))

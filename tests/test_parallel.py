@@ -112,9 +112,15 @@ def test_check_reports_the_same_with_workers_without_and_cached(
     root = varied_library(make_library)
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
     pools: list[str] = []
-    in_workers = parallel.in_workers
-    monkeypatch.setattr(parallel, "in_workers", lambda fn, chunks, label, *rest: (
-        pools.append(label), in_workers(fn, chunks, label, *rest))[1])
+    enter = parallel.Started.__enter__
+
+    def counted(self: parallel.Started) -> parallel.Started:
+        started = enter(self)
+        if started.pool is not None:
+            pools.append(started.label)
+        return started
+
+    monkeypatch.setattr(parallel.Started, "__enter__", counted)
     monkeypatch.setenv("DRAFTING_JOBS", "1")
     serial = check_json(root, monkeypatch, "--no-cache")
     monkeypatch.setenv("DRAFTING_JOBS", "2")
