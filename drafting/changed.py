@@ -15,7 +15,6 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from drafting import bibfile
 from drafting.errors import DraftingError, Location
 
 
@@ -45,6 +44,8 @@ def changed_files(root: Path, ref: str) -> list[Path]:
 
 def changed_keys(root: Path, ref: str) -> set[str]:
     """Keys of the sources.bib entries added, removed or changed since ``ref``."""
+    from drafting import bibfile  # bibtexparser: only when sources.bib changed
+
     top = Path(git(root, "rev-parse", "--show-toplevel").strip())
     bib = (root / "sources.bib").resolve()
     name = bib.relative_to(top).as_posix()

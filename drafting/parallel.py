@@ -12,17 +12,17 @@ process do other work while the workers do theirs.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from drafting.progress import steps
+
+if TYPE_CHECKING:  # loaded only when there is work for workers (about 20 ms)
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 #: Fewer items than this are done in this process (starting workers costs ~50 ms).
@@ -77,6 +77,9 @@ class Started:
 
     def __enter__(self) -> Started:
         if self.jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             # fork shares what this process holds, shared included, without copying it
             # (Linux); elsewhere workers start afresh and get shared pickled, once each
             method = "fork" if sys.platform.startswith("linux") else "spawn"
@@ -90,6 +93,8 @@ class Started:
         """The results in the items' order (done here if there are no workers, or the
         pool broke: a worker was killed)."""
         if self.pending is not None:
+            from concurrent.futures.process import BrokenProcessPool
+
             out: list[Any] = []
             try:
                 for _chunk in steps(self.chunks, self.label):  # each waits for its results
