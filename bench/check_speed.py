@@ -5,8 +5,9 @@
 Generates the library once (bench/make_library.py) in a temporary folder, then times
 ``drafting check`` cold (``--no-cache``) and warm (the content-hash cache filled), and
 ``check --changed HEAD`` with one fact edited since the last commit (a pull request's
-check), in fresh processes, and prints median wall time and peak memory. Target: under
-1 s warm for 10,000 facts on a 2-core machine. Not part of the test suite.
+check), in fresh processes, and prints median wall time and peak memory. drafting runs
+as a user installs it (bench/installed.py; ``--here``: this interpreter). Not part of
+the test suite.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from installed import drafting_python, start_up
 from make_library import generate
 
 MEASURE = (
@@ -45,13 +47,18 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=5_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="Generate into this folder and keep it.")
+    parser.add_argument("--here", action="store_true",
+                        help="run drafting with this interpreter, not a fresh install")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="drafting-bench-")) / "library"
     started = time.perf_counter()
     generate(folder, args.facts, args.sources, briefs=10)
     print(f"library: {args.facts} facts, {args.sources} sources, {args.sources // 5} archives,"
           f" 10 briefs (generated in {time.perf_counter() - started:.1f} s)")
-    drafting = [sys.executable, "-m", "drafting", "check"]
+    install = tempfile.TemporaryDirectory(prefix="drafting-bench-python-")
+    python = drafting_python(Path(install.name), args.here)
+    print(f"python start-up alone: {start_up(python):.3f} s")
+    drafting = [python, "-m", "drafting", "check"]
     rows = []
     for label, extra in (("cold (--no-cache)", ["--no-cache"]), ("warm (cached)", [])):
         if not extra:
