@@ -9,6 +9,7 @@ renumbered in reference order (LibreOffice pairs marks and texts by id order).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import io
@@ -141,7 +142,7 @@ def render_template(path: Path, context: dict[str, Any], brief: Location,
         if cache is not None and key is not None:
             keep(cache / f"{key}.docx", data, key)
     package = Package(data, Location(path))
-    ensure_styles(package)
+    ensure_styles(package, cache)
     expand_rich_values(package, rich)
     body = package.tree(DOCUMENT).find(w("body"))
     markers = [p for p in body.iter(w("p")) if BODY_MARKER in text_of(p)]
@@ -485,30 +486,80 @@ NEEDED_STYLES = {
 }
 
 
-def ensure_styles(package: Package) -> None:
-    """Give a template the footnote and link styles if it lacks them."""
+def styles_part(package: Package) -> str | None:
+    """The name of the package's styles part, if it has one."""
     name = package.target(DOCUMENT, "styles") or "word/styles.xml"
-    if name not in package.data:
+    return name if name in package.data else None
+
+
+def ensure_styles(package: Package, cache: Path | None = None) -> None:
+    """Give a template the footnote and link styles if it lacks them. What its styles
+    part has is kept in ``cache`` by the part's digest (parsing a Word styles part takes
+    about 10 ms), so a template that lacks none is not parsed again."""
+    name = styles_part(package)
+    if name is None:
+        return
+    known = known_styles(package, name, cache)
+    missing = [style_id for style_id in NEEDED_STYLES if style_id not in known["present"]]
+    if not missing:
+        package.style_ids = dict(known["ids"])
         return
     styles = package.tree(name)
-    present = {s.get(w("styleId")) for s in styles.iter(w("style"))}
-    for style_id, xml in NEEDED_STYLES.items():
-        if style_id not in present:
-            styles.append(etree.fromstring(xml.replace("<w:style ", f'<w:style xmlns:w="{W_NS}" ',
-                                                       1)))
+    for style_id in missing:
+        xml = NEEDED_STYLES[style_id]
+        styles.append(etree.fromstring(xml.replace("<w:style ", f'<w:style xmlns:w="{W_NS}" ',
+                                                   1)))
+
+
+def known_styles(package: Package, name: str, cache: Path | None) -> dict[str, Any]:
+    """``{"present": [style ids], "ids": {name or id: id}}`` of a styles part, from the
+    cache (sealed, under the part's digest) or by parsing it."""
+    import json
+
+    key = digest(package.data[name], "styles-part", code_digest())
+    path = cache / f"{key}.styles.json" if cache is not None else None
+    stored = read_cached(path)
+    payload = unseal(stored, f"styles:{key}") if stored is not None else None
+    try:
+        known = json.loads(payload) if payload is not None else None
+        if isinstance(known, dict) and isinstance(known.get("present"), list) \
+                and all(isinstance(x, str) for x in known["present"]) \
+                and isinstance(known.get("ids"), dict) \
+                and all(isinstance(k, str) and isinstance(v, str)
+                        for k, v in known["ids"].items()):
+            return known
+    except ValueError:
+        pass  # damaged: parsed again
+    root = package.trees.get(name)
+    root = package.parsed(name) if root is None else root
+    known = {"present": sorted({s.get(w("styleId"), "") for s in root.iter(w("style"))}),
+             "ids": ids_of_styles(root)}
+    if path is not None:
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            replace_file(path, seal(json.dumps(known).encode(), f"styles:{key}"))
+    return known
 
 
 def style_ids(package: Package) -> dict[str, str]:
     """Style names (lowercase) and ids → style id."""
-    name = package.target(DOCUMENT, "styles") or "word/styles.xml"
+    name = styles_part(package)
+    if name is None:
+        return {}
+    if name not in package.trees and package.style_ids is not None:
+        return dict(package.style_ids)
+    return ids_of_styles(package.tree(name))
+
+
+def ids_of_styles(root: Any) -> dict[str, str]:
+    """Style names (lowercase) and ids → style id, in a parsed styles part."""
     found: dict[str, str] = {}
-    if name in package.data:
-        for style in package.tree(name).iter(w("style")):
-            style_id = style.get(w("styleId"), "")
-            label = style.find(w("name"))
-            found[style_id.lower()] = style_id
-            if label is not None:
-                found[label.get(w("val"), "").lower()] = style_id
+    for style in root.iter(w("style")):
+        style_id = style.get(w("styleId"), "")
+        label = style.find(w("name"))
+        found[style_id.lower()] = style_id
+        if label is not None:
+            found[label.get(w("val"), "").lower()] = style_id
     return found
 
 

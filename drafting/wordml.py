@@ -79,18 +79,23 @@ class Package:
             self.names = archive.namelist()
             self.data = {name: archive.read(name) for name in self.names}
         self.trees: dict[str, Any] = {}
+        self.style_ids: dict[str, str] | None = None  # known without parsing (word.py)
         self.where = where
         self.what = what
 
     def tree(self, name: str) -> Any:
         """The parsed root of an XML part (a located error when it is not sound XML)."""
         if name not in self.trees:
-            try:
-                self.trees[name] = etree.fromstring(self.data[name])
-            except etree.XMLSyntaxError as err:
-                raise DraftingError(f"{self.what}'s {name} is damaged XML ({err}); save it "
-                                    "again from Word", self.where) from None
+            self.trees[name] = self.parsed(name)
         return self.trees[name]
+
+    def parsed(self, name: str) -> Any:
+        """A part parsed afresh, to read only: the part is written back as it came."""
+        try:
+            return etree.fromstring(self.data[name])
+        except etree.XMLSyntaxError as err:
+            raise DraftingError(f"{self.what}'s {name} is damaged XML ({err}); save it "
+                                "again from Word", self.where) from None
 
     def add(self, name: str, root: Any, content_type: str | None = None) -> None:
         """A new XML part (with its content type, unless a default covers it)."""
