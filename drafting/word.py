@@ -516,7 +516,7 @@ def known_styles(package: Package, name: str, cache: Path | None) -> dict[str, A
     cache (sealed, under the part's digest) or by parsing it."""
     import json
 
-    key = digest(package.data[name], "styles-part", code_digest())
+    key = digest(package.data[name], "styles-part", code_digest()) if cache else ""
     path = cache / f"{key}.styles.json" if cache is not None else None
     stored = read_cached(path)
     payload = unseal(stored, f"styles:{key}") if stored is not None else None
