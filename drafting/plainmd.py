@@ -108,10 +108,10 @@ def paragraph(lines: list[str], line0: int, where: Location) -> Block | None:
     if tokens is None:
         return None
     smartquotes(tokens)
-    parts: list[str | SoftBreak | NoteMark] = []
+    parts: list[Inline] = []
     for kind, value, offset in tokens:
         if kind == "text":
-            parts.append(value)
+            parts.append(Span(value))
         elif kind == "softbreak":
             parts.append(SoftBreak())
         else:
@@ -121,29 +121,8 @@ def paragraph(lines: list[str], line0: int, where: Location) -> Block | None:
             except DraftingError:
                 return None  # the full parser reports it
             parts.append(NoteMark(Note((citation,), at)))
-    inlines = [Span(p) if isinstance(p, str) else p for p in text_note_marks(parts) if p != ""]
-    return Block("para", tuple(inlines), 0, argument=False,
+    return Block("para", tuple(place_note_marks(parts)), 0, argument=False,
                  line=where.shifted(line0).line or 0, label="")
-
-
-def text_note_marks(parts: list[str | SoftBreak | NoteMark]) -> list[str | SoftBreak | NoteMark]:
-    """:func:`place_note_marks` for unformatted text (plain strings, no Span copies)."""
-    out = list(parts)
-    for i, item in enumerate(out):
-        if not isinstance(item, NoteMark):
-            continue
-        if i > 0 and isinstance(out[i - 1], SoftBreak):
-            out[i - 1] = ""
-        before = out[i - 1] if i > 0 else None
-        if isinstance(before, str):
-            before = out[i - 1] = before.rstrip(" ")
-        after = out[i + 1] if i + 1 < len(out) else None
-        if isinstance(after, str):
-            moved = len(after) - len(after.lstrip(NOTE_PUNCTUATION))
-            if moved and isinstance(before, str):
-                out[i - 1] = before + after[:moved]
-                out[i + 1] = after[moved:]
-    return out
 
 
 def inline_tokens(src: str) -> list[list] | None:

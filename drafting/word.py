@@ -9,7 +9,6 @@ renumbered in reference order (LibreOffice pairs marks and texts by id order).
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime as dt
 import io
@@ -140,7 +139,7 @@ def render_template(path: Path, context: dict[str, Any], brief: Location,
     if data is None:
         data = render_with_docxtpl(template, path, context, brief)
         if cache is not None and key is not None:
-            keep(cache / f"{key}.docx", data, key)
+            keep(cache / f"{key}.docx", data, f"rendered:{key}")
     package = Package(data, Location(path))
     ensure_styles(package, cache)
     expand_rich_values(package, rich)
@@ -178,15 +177,21 @@ def cached_rendering(cache: Path | None, key: str | None) -> bytes | None:
     """A rendered template from the cache, if it is there, sealed by us, under this key."""
     if cache is None or key is None:
         return None
-    data = read_cached(cache / f"{key}.docx")
-    return unseal(data, f"rendered:{key}") if data is not None else None
+    return kept(cache / f"{key}.docx", f"rendered:{key}")
 
 
-def keep(path: Path, data: bytes, key: str) -> None:
-    """Store a rendered template in the cache (quietly skipped when it cannot be)."""
+def kept(path: Path | None, label: str) -> bytes | None:
+    """A file of the cache, if it is there and sealed by us under ``label``."""
+    data = read_cached(path)
+    return unseal(data, label) if data is not None else None
+
+
+def keep(path: Path, data: bytes, label: str) -> None:
+    """Store a file in the cache, sealed under ``label`` (quietly skipped when it cannot
+    be)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(path, seal(data, f"rendered:{key}"))
+        replace_file(path, seal(data, label))
     except OSError:
         pass
 
@@ -518,8 +523,7 @@ def known_styles(package: Package, name: str, cache: Path | None) -> dict[str, A
 
     key = digest(package.data[name], "styles-part", code_digest()) if cache else ""
     path = cache / f"{key}.styles.json" if cache is not None else None
-    stored = read_cached(path)
-    payload = unseal(stored, f"styles:{key}") if stored is not None else None
+    payload = kept(path, f"styles:{key}")
     try:
         known = json.loads(payload) if payload is not None else None
         if isinstance(known, dict) and isinstance(known.get("present"), list) \
@@ -535,9 +539,7 @@ def known_styles(package: Package, name: str, cache: Path | None) -> dict[str, A
     known = {"present": sorted({s.get(w("styleId"), "") for s in root.iter(w("style"))}),
              "ids": ids_of_styles(root)}
     if path is not None:
-        with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            replace_file(path, seal(json.dumps(known).encode(), f"styles:{key}"))
+        keep(path, json.dumps(known).encode(), f"styles:{key}")
     return known
 
 
