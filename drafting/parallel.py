@@ -32,11 +32,12 @@ CHUNK = 100
 
 
 def cores() -> int:
-    """The worker processes to use: ``DRAFTING_JOBS`` if set (1: none), else one per
-    core this process may use."""
+    """The worker processes to use: ``DRAFTING_JOBS`` if set (1: none; at most four per
+    core, so a slip of the finger cannot start a thousand), else one per core this
+    process may use."""
     wanted = os.environ.get("DRAFTING_JOBS", "").strip()
     if wanted.isdigit() and int(wanted) > 0:
-        return int(wanted)
+        return min(int(wanted), 4 * (os.cpu_count() or 1))
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows

@@ -74,6 +74,8 @@ def test_a_killed_worker_means_the_work_is_done_here() -> None:
 def test_drafting_jobs_sets_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DRAFTING_JOBS", "3")
     assert parallel.cores() == 3
+    monkeypatch.setenv("DRAFTING_JOBS", "100000")
+    assert parallel.cores() == 4 * (os.cpu_count() or 1)
     for unusable in ("0", "-2", "many", ""):
         monkeypatch.setenv("DRAFTING_JOBS", unusable)
         assert parallel.cores() >= 1
