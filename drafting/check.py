@@ -780,9 +780,8 @@ def check_builds(trials: Trials, root: Path, reported: set[tuple[str, int]],
     them in the cache); a build problem at a place another rule already reported is not
     said twice."""
     keys = dict(trials.briefs)
-    misses = [path for path, _key in trials.briefs if trials.kept[path] is None]
     problems_of = dict(trials.kept)
-    for path, trial in zip(misses, trials.work.results(), strict=True):
+    for path, trial in zip(trials.work.items, trials.work.results(), strict=True):
         cache.put(keys[path], trial)
         problems_of[path] = trial["problems"]
     out = []

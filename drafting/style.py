@@ -12,10 +12,11 @@ import contextlib
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from drafting.abbreviations import (
     Tables,
@@ -507,7 +508,21 @@ def subtype_rules_problem(rules: Any) -> str:
     return ""
 
 
+T = TypeVar("T")
 _COMPILED: dict[tuple, Style] = {}  # the 16 styles compiled last, newest at the end
+_LISTED: dict[tuple, list[str]] = {}  # the tables the 16 styles read last list
+
+
+def in_process(store: dict[tuple, T], key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, remembered in ``store`` for the 16 keys used last (newest at the
+    end)."""
+    value = store.pop(key, None)
+    if value is None:
+        value = compute()
+    store[key] = value
+    while len(store) > 16:
+        del store[next(iter(store))]
+    return value
 
 
 def _load_cached(path: Path | None, name: str, text: str, memo: Cache | None,
@@ -515,13 +530,8 @@ def _load_cached(path: Path | None, name: str, text: str, memo: Cache | None,
     """``compile_style``, remembered for the last 16 styles by everything it is made from.
     ``memo`` only speeds up a miss, so it is not part of the key: as a key it kept every
     build's whole cache alive in a long-running process (``build --watch``)."""
-    key = (path, name, text, tables)
-    style = _COMPILED.pop(key, None) or compile_style(name, path, text, memo=memo,
-                                                      tables=tables)
-    _COMPILED[key] = style
-    while len(_COMPILED) > 16:
-        del _COMPILED[next(iter(_COMPILED))]
-    return style
+    return in_process(_COMPILED, (path, name, text, tables),
+                      lambda: compile_style(name, path, text, memo=memo, tables=tables))
 
 
 def load_style(name: str, root: Path, memo: Cache | None = None) -> Style:
@@ -542,19 +552,14 @@ def load_style(name: str, root: Path, memo: Cache | None = None) -> Style:
     )
 
 
-_LISTED: dict[tuple[Path | None, str], list[str]] = {}  # the last 16 styles' tables
-
-
 def listed_tables(path: Path | None, text: str, memo: Cache | None) -> list[str]:
     """The tables a style's text lists, its YAML parsed once in this process (a check
-    builds every brief with the same style)."""
-    key = (path, text)
-    if key not in _LISTED:
+    builds every brief with the same style); a list of text: parse_style checked it."""
+    def listed() -> list[str]:
         data = memoized(memo, text.encode(), "style", lambda: parse_style(text, path))
-        _LISTED[key] = list(data.get("tables") or [])  # text: parse_style checked it
-        while len(_LISTED) > 16:
-            del _LISTED[next(iter(_LISTED))]
-    return _LISTED[key]
+        return list(data.get("tables") or [])
+
+    return in_process(_LISTED, (path, text), listed)
 
 
 def table_texts(path: Path | None, text: str, root: Path, memo: Cache | None
