@@ -20,6 +20,7 @@ from drafting.library import Library, read_text, split_front_matter, suggest
 from drafting.limits import EXPRESSION_ERRORS, too_deep
 from drafting.mdcut import chunks
 from drafting.model import Block, Citation, FactMark, Inline, Span, decode_blocks, encode_blocks
+from drafting.plainjinja import plain_calls, plain_render
 
 # Jinja loads on first use: a rebuild whose brief and facts are unchanged renders none.
 
@@ -108,6 +109,14 @@ def body_calls(source: str, trees: dict[str, Any] | None = None) -> list[tuple[s
     can use (cached renderings, ``used-by`` and ``rename`` rely on it). Raises for a
     computed id, any other use of the name ``fact``, and ``include``/``import``/
     ``extends`` (a brief reads no other files)."""
+    plain = plain_calls(source)
+    if plain is not None:  # only fact calls: no Jinja needed
+        return [(fact_id, line) for fact_id, line, _, _ in plain]
+    return jinja_calls(source, trees)
+
+
+def jinja_calls(source: str, trees: dict[str, Any] | None = None) -> list[tuple[str, int]]:
+    """:func:`body_calls` by Jinja's parser, for any body."""
     from jinja2 import TemplateSyntaxError, nodes
 
     tree = body_env().parse(source)
@@ -250,6 +259,12 @@ def render_slots(brief: Brief, library: Library, tree: Any = None
         inserted.append(str(fact_id))
         return f"\ue005{len(inserted) - 1}\ue005"  # filled in by fill_facts
 
+    plain = plain_calls(brief.body) if tree is None else None
+    if plain is not None:
+        try:
+            return plain_render(brief.body, plain, fact), inserted
+        except DraftingError:  # an unknown id: Jinja's run reports it at its line
+            inserted.clear()
     try:
         template = body_env().from_string(tree) if tree is not None else \
             template_from(body_env(), brief.body)

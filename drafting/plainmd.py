@@ -34,6 +34,12 @@ ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 #: Whitespace to markdown-it's smartquotes (besides U+2000–U+200A).
 WHITESPACE = frozenset("\t\n\v\f\r \xa0\u1680\u202f\u205f\u3000")
 QUOTE = re.compile("['\"]")
+#: A line that marks the next paragraph as the writer's own words (no source needed).
+ATTRIBUTES = re.compile(r"\{\.(?:argument|own-knowledge)\}")
+#: An ATX heading: its level, its text, and a label at its end (a closing run of ``#``
+#: and trailing spaces dropped, as CommonMark drops them).
+ATX_HEADING = re.compile(r"(?P<level>#{1,6}) +(?P<text>.*?)(?: +\{#(?P<label>[\w:.-]+)\})?"
+                         r"(?: +#+)? *")
 
 
 def closing_bracket(src: str, start: int, end: int) -> int:
@@ -77,19 +83,24 @@ def place_note_marks(inlines: list[Inline]) -> list[Inline]:
 
 def plain_blocks(text: str, where: Location) -> list[Block] | None:
     """The blocks of ``text`` when it is plain (see the module), else None."""
-    if MARKED.search(text):
-        return None
     blocks: list[Block] = []
     lines = text.split("\n")
     start = 0
     while start < len(lines):
-        if not lines[start].strip(" "):  # blank lines part paragraphs
+        line = lines[start]
+        if not line.strip(" "):  # blank lines part paragraphs
             start += 1
             continue
-        end = start
-        while end < len(lines) and lines[end].strip(" "):
-            end += 1
-        block = paragraph(lines[start:end], start, where)
+        if line.startswith("#"):
+            block = heading(line, start, where)
+            end = start + 1
+        else:
+            argument = ATTRIBUTES.fullmatch(line) is not None
+            first = start + argument  # the paragraph starts after its attributes line
+            end = first
+            while end < len(lines) and lines[end].strip(" ") and not lines[end].startswith("#"):
+                end += 1
+            block = paragraph(lines[first:end], first, where, argument) if end > first else None
         if block is None:
             return None
         blocks.append(block)
@@ -97,16 +108,41 @@ def plain_blocks(text: str, where: Location) -> list[Block] | None:
     return blocks
 
 
-def paragraph(lines: list[str], line0: int, where: Location) -> Block | None:
+def heading(line: str, line0: int, where: Location) -> Block | None:
+    """An ATX heading (``## Text``, an optional ``{#label}`` at its end), or None if it is
+    not a plain one."""
+    match = ATX_HEADING.fullmatch(line)
+    if not match or not match["text"]:
+        return None
+    content, label = match["text"], match["label"] or ""
+    tokens = None if MARKED.search(content) else inline_tokens(content)
+    parts = converted(tokens, content, line0, where) if tokens else None
+    if parts is None:
+        return None
+    return Block("heading", tuple(place_note_marks(parts)), len(match["level"]),
+                 argument=False, line=where.shifted(line0).line or 0, label=label)
+
+
+def paragraph(lines: list[str], line0: int, where: Location,
+              argument: bool = False) -> Block | None:
     """One paragraph (its lines, the first at 0-based ``line0``), or None if not plain.
     Lines after the first may be indented (CommonMark drops the spaces)."""
     if lines[0].startswith("[") or BLOCK_START.match(lines[0]) or any(
             BLOCK_START.match(line.lstrip(" ")) for line in lines[1:]):
         return None
     content = "\n".join(lines).rstrip(" ")
-    tokens = inline_tokens(content)
-    if tokens is None:
+    tokens = None if MARKED.search(content) else inline_tokens(content)
+    parts = converted(tokens, content, line0, where) if tokens is not None else None
+    if parts is None:
         return None
+    return Block("para", tuple(place_note_marks(parts)), 0, argument=argument,
+                 line=where.shifted(line0).line or 0, label="")
+
+
+def converted(tokens: list[list], content: str, line0: int, where: Location
+              ) -> list[Inline] | None:
+    """The inlines of a paragraph's tokens (curly quotes put in), or None if a
+    citation is not well formed (the full parser reports it)."""
     smartquotes(tokens)
     parts: list[Inline] = []
     for kind, value, offset in tokens:
@@ -119,10 +155,9 @@ def paragraph(lines: list[str], line0: int, where: Location) -> Block | None:
             try:
                 citation = parse_citation(value, at)
             except DraftingError:
-                return None  # the full parser reports it
+                return None
             parts.append(NoteMark(Note((citation,), at)))
-    return Block("para", tuple(place_note_marks(parts)), 0, argument=False,
-                 line=where.shifted(line0).line or 0, label="")
+    return parts
 
 
 def inline_tokens(src: str) -> list[list] | None:

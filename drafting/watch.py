@@ -17,6 +17,7 @@ finish, shuts LibreOffice down and ends with status 128 + the signal (130 for Ct
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import os
 import re
@@ -414,6 +415,7 @@ def affected(targets: list[Target], changed: set[Path]) -> list[Target]:
 def watch_builds(briefs: list[Path], output: Path | None, options: BuildOptions,
                  say: Say, fail: Fail) -> int:
     """``build --watch``: build the briefs, then again on every change; the exit status."""
+    gc.enable()  # a long run collects its cycles (the command turned it off: __main__)
     return BuildWatch(targets_of(briefs, output), options, say, fail).run()
 
 
@@ -422,6 +424,7 @@ def watch_builds(briefs: list[Path], output: Path | None, options: BuildOptions,
 def watch_check(root: Path, check: Callable[[], str], say: Say, fail: Fail) -> int:
     """``check --watch``: run ``check`` (which prints its report and returns its summary)
     now and on every change until a signal; the exit status."""
+    gc.enable()  # a long run collects its cycles (the command turned it off: __main__)
     signals = Signals()
     inputs = Inputs([root.resolve()])
     with signals.installed():

@@ -43,6 +43,9 @@ PLAIN = st.sampled_from([
     "[@hrw-2016, 12]", "[see @a, 3 (\"quoted 'x'\")]", "[@a; @b, 4-5]", "[@a]",
     "[e.g., @a, at 3]", "[@a, 3 ('x')]", ")\"", "\"(", "'\"", "\"'", "20)", "a ] b",
     "[see Part @sec:legal]", "[@sec:legal]", "[@a, 3 (x]", "[see @a @b, 4]",
+    "\n# ", "# ", "\n## Heading ", "\n###### ", "####### ", " #", " ##", "#", " {#sec:a}",
+    "{#sec:b}", " {#x}", "\n{.argument}\n", "{.argument}\n", "\n{.own-knowledge}\n",
+    "{.other}\n", "{.argument}",
 ])
 
 
@@ -71,6 +74,8 @@ def outcome(parse, text: str):
 @example("Text [@a].\n\nSecond para, 2019 [@b, 4-5]; more.")
 @example("A fact [@a, 3].\n Edit number 1.0.\n")
 @example("Line [@a] \n  next \"quoted\" \n   ")
+@example("# I. Introduction\n\n{.argument}\nText [@a].\n## A. Part {#sec:a}\nMore.")
+@example('# "Quoted" title [@a] {#sec:x} ##\ntext')
 def test_quick_reading_is_the_full_reading(text: str) -> None:
     quick = plain_blocks(text, WHERE)
     full = outcome(full_blocks, text)
@@ -96,7 +101,9 @@ QUICK = ("Plain text [@a, 3].", "A fact [@a, 3]. \n  Edit number 1.0.  \n\n  \n"
 @pytest.mark.parametrize("text", [
     *QUICK, "- a list", "1. numbered", "*emphasis*", "    code",
     "line one  \nhard break", " indented", "a\n - b", "[link](https://x)", "Text^[a note]",
-    "a & b", "<em>x</em>", "# Heading", "text\n===", "[@a]: definition", "x\u00a0y",
+    "a & b", "<em>x</em>", "#Heading", "text\n===", "{.argument}\n# Heading", "# ",
+    "{.argument}\n\ntext", "{.other}\ntext", "text\n{.argument}\nmore", "[@a]: definition",
+    "x\u00a0y",
 ])
 def test_what_is_not_plain_goes_to_the_full_parser(text: str) -> None:
     assert (plain_blocks(text, WHERE) is not None) == (text in QUICK)
