@@ -106,34 +106,64 @@ class Prepared:
     style: Style
     template: Path
     context: dict[str, Any]
+    rendering: word.Rendering | None = None  # the template's, begun early (build)
 
 
 def prepare(brief_path: Path, style: str | None = None,
-            library: Library | None = None, use_cache: bool = True) -> Prepared:
+            library: Library | None = None, use_cache: bool = True,
+            background: bool = False) -> Prepared:
     """Read and check everything a build needs; raises on the first kind of problem.
 
     ``library`` is an already loaded library to reuse (``check`` builds many briefs).
     Otherwise files parsed by an earlier build are taken from ``.drafting-cache/`` when
-    their content has not changed."""
+    their content has not changed. With ``background``, a template that must be
+    rendered is rendered in a forked child while the facts are read
+    (:func:`early_rendering`)."""
     forget_folders()
+    root = library.root if library else find_root(brief_path.parent)
     if library:
         memo = library.memo
     else:
-        root = find_root(brief_path.parent)
         memo = Cache(root, "build", BUILD_CACHE_VERSION, keep=5000, blob_over=64 * 1024) \
             if use_cache else None
     brief = load_brief(brief_path, memo)
-    if library is None or brief.meta.get("bibliography"):
-        library = open_library(brief_path, brief.meta, memo)
-    assembled = assemble(brief, library)
-    chosen = choose_style(style, brief, library.root, memo)
-    words = chosen.data.get("cross_reference") or {}
-    assembled.blocks = resolve_cross_references(assembled.blocks, words.get("before", "supra"),
-                                                words.get("after", "infra"))
-    template = template_path(brief.meta, library.root, brief.where())
-    context = typeset_values({k: v for k, v in brief.meta.items() if k not in BUILD_FIELDS},
-                             chosen.typography)
-    return Prepared(brief, library, assembled, chosen, template, context)
+    rendering = early_rendering(brief, style, root, memo, use_cache) if background else None
+    try:
+        if library is None or brief.meta.get("bibliography"):
+            library = open_library(brief_path, brief.meta, memo)
+        assembled = assemble(brief, library)
+        chosen = choose_style(style, brief, library.root, memo)
+        words = chosen.data.get("cross_reference") or {}
+        assembled.blocks = resolve_cross_references(
+            assembled.blocks, words.get("before", "supra"), words.get("after", "infra"))
+        template = template_path(brief.meta, library.root, brief.where())
+        context = filing_values(brief, chosen)
+    except BaseException:
+        if rendering is not None:
+            rendering.stop()
+        raise
+    return Prepared(brief, library, assembled, chosen, template, context, rendering)
+
+
+def filing_values(brief: Brief, style: Style) -> dict[str, Any]:
+    """The front-matter values the template is rendered with, typeset."""
+    return typeset_values({k: v for k, v in brief.meta.items() if k not in BUILD_FIELDS},
+                          style.typography)
+
+
+def early_rendering(brief: Brief, style: str | None, root: Path, memo: Cache | None,
+                    use_cache: bool) -> word.Rendering | None:
+    """The template's rendering, begun before the facts are read (in a forked child
+    when it is not in the cache); None when the style or template has a problem, which
+    :func:`prepare` then reports in its turn."""
+    try:
+        chosen = choose_style(style, brief, root, memo)
+        template = template_path(brief.meta, root, brief.where())
+        rendered = cache_path(root, "rendered", folder=True) if use_cache else None
+        return word.start_template(template, filing_values(brief, chosen), brief.where(),
+                                   rendered, background=True)
+    except DraftingError:
+        return None
 
 
 def format_notes(prepared: Prepared, first_number: int) -> list[list[Inline]]:
@@ -188,14 +218,19 @@ def build(brief_path: Path, output: Path | None = None, style: str | None = None
     unless ``remember`` is off; with ``compare``, what changed since the last is said
     (difflib over every note: only when asked)."""
     with recording() as reads:
-        prepared = prepare(brief_path, style, use_cache=use_cache)
-        rendered = cache_path(prepared.library.root, "rendered", folder=True) \
-            if use_cache else None
-        filing = word.render_template(prepared.template, prepared.context,
-                                      prepared.brief.where(), rendered)
-    if output is not None:
-        refuse_input_as_output(output, prepared.library.root, reads)
-    resolved, formatter, notes = formatted(prepared, filing.notes_before + 1)
+        prepared = prepare(brief_path, style, use_cache=use_cache, background=True)
+        rendering = prepared.rendering or word.start_template(
+            prepared.template, prepared.context, prepared.brief.where(),
+            cache_path(prepared.library.root, "rendered", folder=True) if use_cache else None)
+    with rendering:  # stopped, if still under way, whatever happens
+        if output is not None:
+            refuse_input_as_output(output, prepared.library.root, reads)
+        # formatted while the template renders, numbered from 1 (a template with notes
+        # of its own before the body has them formatted again once that is known)
+        resolved, formatter, notes = formatted(prepared, 1)
+        filing = rendering.filing()
+    if filing.notes_before:
+        resolved, formatter, notes = formatted(prepared, filing.notes_before + 1)
     table, sources = indexes(prepared, resolved, formatter)
     blocks = typeset_blocks(prepared.assembled.blocks, prepared.style.typography)
     word.fill(filing, blocks, notes, table, sources)

@@ -11,6 +11,7 @@ process do other work while the workers do theirs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -120,3 +121,130 @@ def start_worker(shared: Any) -> None:
 def run_chunk(fn: Callable[[Any, T], Any], chunk: Sequence[T]) -> str:
     """In a worker: the results of one chunk, as JSON text."""
     return json.dumps([fn(SHARED, item) for item in chunk])
+
+
+class Here:
+    """:class:`Forked`'s interface for work done in this process, when asked."""
+
+    def __init__(self, work: Callable[[], bytes]) -> None:
+        self.work = work
+
+    def result(self) -> bytes:
+        return self.work()
+
+    def stop(self) -> None:
+        pass
+
+    def __enter__(self) -> Here:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+
+class Forked:
+    """One piece of work that makes bytes, done in a forked child while this process
+    goes on (Linux, more than one core, no other thread); :meth:`result` waits for it.
+
+    The child ignores Ctrl-C (leaving the ``with`` stops it), writes nothing but its
+    answer on a pipe and leaves with ``os._exit`` (no exit handlers, no output flushed
+    twice). A :class:`DraftingError` it meets comes back as the same error. Where there
+    is no child (another system, one core, ``DRAFTING_JOBS=1``), or the child died or
+    failed another way, :meth:`result` does the work here (so a bug shows its
+    traceback)."""
+
+    def __init__(self, work: Callable[[], bytes]) -> None:
+        self.work = work
+        self.pid: int | None = None
+        self.pipe = -1
+        if sys.platform.startswith("linux") and cores() > 1 and single_threaded():
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(read)
+                in_child(work, write)
+            os.close(write)
+            self.pid, self.pipe = pid, read
+
+    def result(self) -> bytes:
+        """The work's bytes (raises the work's DraftingError)."""
+        if self.pid is None:
+            return self.work()
+        with os.fdopen(self.pipe, "rb") as pipe:
+            self.pipe = -1
+            answer = pipe.read()
+        self.stop()
+        if answer[:1] == b"0":
+            return answer[1:]
+        if answer[:1] == b"1":
+            raise decoded_error(json.loads(answer[1:]))
+        return self.work()
+
+    def stop(self) -> None:
+        """End the child (if it still runs) and collect it."""
+        if self.pipe >= 0:
+            os.close(self.pipe)
+            self.pipe = -1
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = None
+
+    def __enter__(self) -> Forked:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+def single_threaded() -> bool:
+    """Whether this process runs one thread (threads and fork do not mix: a lock
+    another thread held stays held in the child; a watch's file watcher is one)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def in_child(work: Callable[[], bytes], pipe: int) -> None:
+    """In the forked child: do the work, write the answer, leave at once."""
+    status = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        from drafting.errors import DraftingError, DraftingErrors
+
+        try:
+            answer = b"0" + work()
+        except DraftingErrors:
+            answer = b"2"  # several at once: done again in the parent
+        except DraftingError as err:
+            answer = b"1" + json.dumps(encoded_error(err)).encode()
+        except BaseException:  # noqa: BLE001 - a bug: the parent does it again, and shows it
+            answer = b"2"
+        with os.fdopen(pipe, "wb") as out:
+            out.write(answer)
+    except BaseException:  # noqa: BLE001 - the parent sees no answer and does the work
+        status = 1
+    os._exit(status)
+
+
+def encoded_error(err: Any) -> dict[str, Any]:
+    """A DraftingError as JSON data."""
+    where = err.where
+    return {"limit": type(err).__name__ == "LimitError", "message": err.message,
+            "path": str(where.path) if where and where.path else None,
+            "line": where.line if where else None, "col": where.col if where else None,
+            "located": where is not None}
+
+
+def decoded_error(data: dict[str, Any]) -> Exception:
+    """The error :func:`encoded_error` wrote."""
+    from pathlib import Path
+
+    from drafting.errors import DraftingError, Location
+    from drafting.limits import LimitError
+
+    where = Location(Path(data["path"]) if data["path"] else None, data["line"],
+                     data["col"]) if data["located"] else None
+    return (LimitError if data["limit"] else DraftingError)(data["message"], where)

@@ -132,15 +132,65 @@ def render_template(path: Path, context: dict[str, Any], brief: Location,
     The rendered template is kept in ``cache`` (a folder), keyed by the template's bytes
     and the values, and sealed (:mod:`drafting.seal`), so a rebuild of the same filing
     skips docxtpl and python-docx, and a planted or damaged file is never used."""
+    return start_template(path, context, brief, cache).filing()
+
+
+@dataclass
+class Rendering:
+    """A template's rendering under way (:func:`start_template`)."""
+
+    path: Path
+    brief: Location
+    cache: Path | None
+    key: str | None
+    rich: Any
+    data: bytes | None  # from the cache, or once rendered
+    work: Any = None  # the rendering by docxtpl, when there is one (a Forked)
+
+    def filing(self) -> Filing:
+        """Wait for the rendering; the filing it gives."""
+        if self.data is None:
+            with self.work:
+                self.data = self.work.result()
+            if self.cache is not None and self.key is not None:
+                keep(self.cache / f"{self.key}.docx", self.data, f"rendered:{self.key}")
+        return filing_of(Package(self.data, Location(self.path)), self.path, self.cache,
+                         self.rich)
+
+    def stop(self) -> None:
+        """Give the rendering up (the build failed before it was needed)."""
+        if self.work is not None:
+            self.work.stop()
+
+    def __enter__(self) -> Rendering:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+def start_template(path: Path, context: dict[str, Any], brief: Location,
+                   cache: Path | None = None, background: bool = False) -> Rendering:
+    """:func:`render_template` begun: from the cache, or rendered by docxtpl, with
+    ``background`` in a forked child (:class:`~drafting.parallel.Forked`) while the
+    build goes on; :meth:`Rendering.filing` finishes it."""
+    from functools import partial
+
+    from drafting.parallel import Forked, Here
+
     template = read_template(path)
     context, rich = rich_values(context, brief)
     key = rendered_key(template, context)
-    data = cached_rendering(cache, key)
-    if data is None:
-        data = render_with_docxtpl(template, path, context, brief)
-        if cache is not None and key is not None:
-            keep(cache / f"{key}.docx", data, f"rendered:{key}")
-    package = Package(data, Location(path))
+    rendering = Rendering(path, brief, cache, key, rich, cached_rendering(cache, key))
+    if rendering.data is None:
+        work = partial(render_with_docxtpl, template, path, context, brief)
+        rendering.work = Forked(work) if background else Here(work)
+    return rendering
+
+
+def filing_of(package: Package, path: Path, cache: Path | None, rich: Any) -> Filing:
+    """The rendered template as a filing: styles ensured, rich values in, and the
+    ``{{ body }}`` paragraph found."""
     ensure_styles(package, cache)
     expand_rich_values(package, rich)
     body = package.tree(DOCUMENT).find(w("body"))
