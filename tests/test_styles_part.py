@@ -92,3 +92,20 @@ def test_a_damaged_or_planted_summary_is_not_believed(example: Path, planted: by
     build("-o", "after.docx")
     assert parts(example / "after.docx") == parts(example / "uncached.docx")
     assert "FootnoteReference" in style_ids(example / "after.docx")
+
+
+def test_a_built_docx_is_deflated_at_the_fast_level(example: Path, tmp_path: Path) -> None:
+    """Level 1, as wordml.COMPRESS_LEVEL says (a ZipInfo of our own once kept zlib's
+    default, 6, and three times the time)."""
+    import zlib
+
+    from drafting.wordml import COMPRESS_LEVEL
+
+    out = tmp_path / "k.docx"
+    build("-o", str(out))
+    with zipfile.ZipFile(out) as archive:
+        for name in ("word/document.xml", "word/styles.xml", "word/footnotes.xml"):
+            info = archive.getinfo(name)
+            packer = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
+            expected = packer.compress(archive.read(name)) + packer.flush()
+            assert info.compress_size == len(expected), name
