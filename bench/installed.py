@@ -39,6 +39,13 @@ def drafting_python(folder: Path, here: bool) -> str:
     return str(python)
 
 
+def drafting_command(python: str) -> list[str]:
+    """How a user runs drafting with ``python``: the ``drafting`` command pip installed
+    beside it, else ``python -m drafting`` (which also loads runpy)."""
+    script = Path(python).parent / ("drafting.exe" if os.name == "nt" else "drafting")
+    return [str(script)] if script.is_file() else [python, "-m", "drafting"]
+
+
 def start_up(python: str, runs: int = 5) -> float:
     """Median wall seconds of ``python -c pass`` (what every run pays before drafting)."""
     times = []

@@ -88,11 +88,25 @@ NO_DOCKET = ("template: pre-hearing-brief\ntitle: Test Review\nfiling_date: 2020
 def varied_library(make_library) -> Path:
     """Facts with every kind of finding, and briefs enough for parallel trial builds."""
     lib = make_library
+    archive = lib.root / "sources" / "archive"
+    archive.mkdir(parents=True)
+    (archive / "grishin.txt").write_text("He wrote: no union may be registered here.\n",
+                                         encoding="utf-8")
+    (archive / "hrw.docx").write_bytes(b"not a text an archive can be read as")
+    bib = lib.root / "sources.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace(
+        "url = {https://fergana.agency/articles/108990/},",
+        "url = {https://fergana.agency/articles/108990/},\n  file = {sources/archive/grishin.txt},"
+    ).replace("institution = {Human Rights Watch},",
+              "institution = {Human Rights Watch},\n  file = {sources/archive/hrw.docx},"),
+        encoding="utf-8")
     for i in range(30):
         body = {0: "Workers struck in 2019 for 12 days.",
                 1: "Text [@nowhere, 3].",
                 2: "Text [see @hrw-2016, 4",
-                3: 'The court said "no union may register" [@hrw-2016, 5].'}.get(
+                3: 'The court said "no union may register" [@hrw-2016, 5].',
+                4: f'He wrote "no union may be registered" [@grishin-2019] ({i}).',
+                5: f'He wrote "every union was welcome {i}" [@grishin-2019].'}.get(
                     i % 6, f"Fact {i} [@hrw-2016, {i}] and [@ilo-cas-2019, {i + 1}].")
         lib.fact(f"fact-{i}", body)
     for b in range(5):
@@ -130,7 +144,8 @@ def test_check_reports_the_same_with_workers_without_and_cached(
     first = check_json(root, monkeypatch)  # fills the cache, with workers
     cached = check_json(root, monkeypatch)
     rules = {problem["rule"] for problem in serial}
-    assert {"uncited-claim", "unknown-key", "citation-syntax", "brief-build"} <= rules, rules
+    assert {"uncited-claim", "unknown-key", "citation-syntax", "brief-build", "quote-mismatch",
+            "archive-unsafe"} <= rules, rules
     assert serial == pooled == first == cached
     assert sorted(pools) == sorted(["analysing facts", "analysing briefs", "building briefs"] * 2)
 
