@@ -23,7 +23,7 @@ ENGLISH = {"", "english", "american", "british", "en", "en-us", "en-gb", "usengl
            "ukenglish", "canadian", "australian", "newzealand"}
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Tables:
     """The loaded tables of a style (all keys lower-cased for matching)."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Location:
     """Where something came from: a file, and a 1-based line and column when known."""
 

@@ -292,7 +292,7 @@ def decode_field(name: str, value: str) -> str:
         return value
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Name:
     """A person's or an organisation's name from a BibTeX name list (BibTeX's four
     parts: first, von, last, jr)."""

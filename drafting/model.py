@@ -1,4 +1,10 @@
-"""Plain data that flows between the steps: text spans, citations, notes and blocks."""
+"""Plain data that flows between the steps: text spans, citations, notes and blocks.
+
+These are values: equal when their fields are, hashable, and never assigned to once
+made (a changed one is a new one: :meth:`Span.styled`, ``dataclasses.replace``). They
+are not ``frozen``: a frozen dataclass costs twice the time to define (paid at every
+start) and four times the time to make, and a build makes tens of thousands.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from typing import Any, Union
 from drafting.errors import Location
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Span:
     """A run of text with its character formatting."""
 
@@ -32,17 +38,17 @@ class Span:
         return replace(self, **marks)
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class LineBreak:
     """A hard line break inside a paragraph."""
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class SoftBreak:
     """A line end in the source inside a paragraph: a space in the output."""
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class CrossRef:
     """A reference to a labelled heading: ``[see Part @sec:legal]``."""
 
@@ -52,7 +58,7 @@ class CrossRef:
     where: Location = field(default_factory=Location, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class HeadingRef:
     """The number of a labelled heading, kept live (Word's REF to a bookmark)."""
 
@@ -64,7 +70,7 @@ class HeadingRef:
         return self.number
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class NoteRef:
     """The number of another footnote, kept live (``supra note 8``: Word's NOTEREF)."""
 
@@ -75,7 +81,7 @@ class NoteRef:
         return str(self.number)
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class CiteItem:
     """One authority in a citation: ``see also @key, 5 ("explains")``."""
 
@@ -85,7 +91,7 @@ class CiteItem:
     parenthetical: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Citation:
     """A bracketed citation: one or more authorities (a string cite)."""
 
@@ -93,7 +99,7 @@ class Citation:
     where: Location = field(default_factory=Location, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class FactMark:
     """Where a fact's text starts or ends in an assembled brief (a hidden bookmark in
     Word, so ``pull`` can find the fact's text in an edited document)."""
@@ -108,7 +114,7 @@ Inline = Union[Span, LineBreak, SoftBreak, NoteRef, HeadingRef, CrossRef, Citati
                FactMark]
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Note:
     """A footnote's content: a citation alone, or free text with citations in place."""
 
@@ -121,14 +127,14 @@ class Note:
         return [p for p in self.parts if isinstance(p, Citation)]
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class NoteMark:
     """The place in the text where a footnote reference goes."""
 
     note: Note
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Block:
     """A paragraph-level block: ``para``, ``heading``, ``quote``, ``bullet`` or ``number``."""
 

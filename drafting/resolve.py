@@ -39,7 +39,7 @@ from drafting.model import (
 FULL, ID, SUPRA, SHORT = "full", "id", "supra", "short"
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class ResolvedItem:
     """One authority with the form it takes here."""
 
@@ -49,14 +49,14 @@ class ResolvedItem:
     pin: str = ""  # the pinpoint to print: empty for an Id. to the same pinpoint
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class ResolvedCitation:
     """A citation whose authorities have their forms decided."""
 
     items: tuple[ResolvedItem, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class ResolvedNote:
     """A footnote with its number and its parts, citations resolved."""
 

@@ -32,7 +32,7 @@ ADDRESS = re.compile(r"[^\s<>()\[\]“”\"']*(?:://|@|www\.|\\)[^\s<>()\[\]“�
 HIDDEN = "\ue020"  # a private-use character around the number of a hidden address
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Typography:
     """Which rules a style applies (all on unless the style turns one off)."""
 
