@@ -149,6 +149,7 @@ class Cache:
         self.blob_over = blob_over
         self.entries: dict[str, Any] = {}
         self.used: set[str] = set()
+        self.fresh: set[str] = set()  # put by this run (the others were stored before)
         self.changed = False
         if enabled:
             self.entries = self.load()
@@ -192,6 +193,7 @@ class Cache:
     def put(self, key: str, value: Any) -> None:
         self.entries[key] = value
         self.used.add(key)
+        self.fresh.add(key)
         self.changed = True
 
     def save(self) -> None:
@@ -219,8 +221,10 @@ class Cache:
             pass
 
     def write_blobs(self, kept: dict[str, Any]) -> None:
-        """Move large results into files of their own."""
-        for key, value in kept.items():
+        """Move this run's large results into files of their own (what came from disk
+        was moved when it was stored)."""
+        for key in self.fresh & kept.keys():
+            value = kept[key]
             if isinstance(value, dict) and "$blob" in value:
                 continue
             text = json.dumps(value, separators=(",", ":"), check_circular=False)
