@@ -654,14 +654,14 @@ class _Writer:
 
     def paragraph(self, block: Block, notes: Iterable[Sequence[Inline]]) -> Any:
         """A ``w:p`` for a block; its note marks take contents from ``notes`` in order."""
-        p = etree.Element(w("p"))
+        p = etree.Element(W_P)
         if block.kind == "heading":
             names: tuple[str, ...] = (f"Heading {min(block.level, 9)}",)
         else:
             names = BLOCK_STYLES.get(block.kind, BLOCK_STYLES["para"])
         style = self.style(names)
         if style:
-            etree.SubElement(etree.SubElement(p, w("pPr")), w("pStyle")).set(w("val"), style)
+            etree.SubElement(etree.SubElement(p, W_PPR), W_PSTYLE).set(W_VAL, style)
         inlines = list(block.inlines)
         if block.label:  # cross-references point at the heading's number
             number = heading_number(block)
@@ -681,11 +681,11 @@ class _Writer:
 
     def bookmark(self, paragraph: Any, name: str, inlines: Sequence[Inline]) -> None:
         """Inlines enclosed in a bookmark."""
-        start = etree.SubElement(paragraph, w("bookmarkStart"))
-        start.set(w("id"), str(self.next_bookmark))
-        start.set(w("name"), name)
+        start = etree.SubElement(paragraph, W_BOOKMARK_START)
+        start.set(W_ID, str(self.next_bookmark))
+        start.set(W_NAME, name)
         self.inlines(paragraph, inlines, DOCUMENT, None)
-        etree.SubElement(paragraph, w("bookmarkEnd")).set(w("id"), str(self.next_bookmark))
+        etree.SubElement(paragraph, W_BOOKMARK_END).set(W_ID, str(self.next_bookmark))
         self.next_bookmark += 1
 
     def inlines(self, parent: Any, inlines: Iterable[Inline], part: str,
@@ -696,9 +696,9 @@ class _Writer:
             if isinstance(item, Span):
                 self.span(parent, item, part)
             elif isinstance(item, LineBreak):
-                etree.SubElement(etree.SubElement(parent, w("r")), w("br"))
+                etree.SubElement(etree.SubElement(parent, W_R), w("br"))
             elif isinstance(item, SoftBreak):
-                add_text(etree.SubElement(parent, w("r")), " ")
+                add_text(etree.SubElement(parent, W_R), " ")
             elif isinstance(item, NoteRef):
                 field(parent, f"NOTEREF {note_bookmark(item.number)} \\h", str(item.number))
             elif isinstance(item, HeadingRef):
@@ -718,19 +718,19 @@ class _Writer:
             self.fact_start(paragraph, use, 1)
         elif use in self.facts_open:
             mark_id, _ = self.facts_open.pop(use)
-            etree.SubElement(paragraph, w("bookmarkEnd")).set(w("id"), str(mark_id))
+            etree.SubElement(paragraph, W_BOOKMARK_END).set(W_ID, str(mark_id))
 
     def fact_start(self, paragraph: Any, use: tuple[str, int], part: int) -> None:
-        start = etree.SubElement(paragraph, w("bookmarkStart"))
-        start.set(w("id"), str(self.next_bookmark))
-        start.set(w("name"), fact_bookmark(use[0], use[1], part, self.versions.get(use, "")))
+        start = etree.SubElement(paragraph, W_BOOKMARK_START)
+        start.set(W_ID, str(self.next_bookmark))
+        start.set(W_NAME, fact_bookmark(use[0], use[1], part, self.versions.get(use, "")))
         self.facts_open[use] = (self.next_bookmark, part)
         self.next_bookmark += 1
 
     def close_facts(self, paragraph: Any) -> None:
         """End, at a paragraph's end, the bookmarks of facts that go on after it."""
         for use, (mark_id, part) in list(self.facts_open.items()):
-            etree.SubElement(paragraph, w("bookmarkEnd")).set(w("id"), str(mark_id))
+            etree.SubElement(paragraph, W_BOOKMARK_END).set(W_ID, str(mark_id))
             self.facts_going_on[use] = part + 1
         self.facts_open.clear()
 
@@ -760,24 +760,24 @@ class _Writer:
         reference = self.styles.get("footnotereference", "FootnoteReference")
         bookmark = self.number in self.targets
         if bookmark:  # NOTEREF fields point here
-            start = etree.SubElement(paragraph, w("bookmarkStart"))
-            start.set(w("id"), str(self.next_bookmark))
-            start.set(w("name"), note_bookmark(self.number))
-        run = etree.SubElement(paragraph, w("r"))
-        etree.SubElement(etree.SubElement(run, w("rPr")), w("rStyle")).set(w("val"), reference)
-        etree.SubElement(run, w("footnoteReference")).set(w("id"), note_id)
+            start = etree.SubElement(paragraph, W_BOOKMARK_START)
+            start.set(W_ID, str(self.next_bookmark))
+            start.set(W_NAME, note_bookmark(self.number))
+        run = etree.SubElement(paragraph, W_R)
+        etree.SubElement(etree.SubElement(run, W_RPR), W_RSTYLE).set(W_VAL, reference)
+        etree.SubElement(run, W_FOOTNOTE_REFERENCE).set(W_ID, note_id)
         if bookmark:
-            etree.SubElement(paragraph, w("bookmarkEnd")).set(w("id"), str(self.next_bookmark))
+            etree.SubElement(paragraph, W_BOOKMARK_END).set(W_ID, str(self.next_bookmark))
             self.next_bookmark += 1
-        note = etree.SubElement(self.notes_root, w("footnote"))
-        note.set(w("id"), note_id)
-        p = etree.SubElement(note, w("p"))
-        etree.SubElement(etree.SubElement(p, w("pPr")), w("pStyle")).set(
-            w("val"), self.styles.get("footnotetext", "FootnoteText"))
-        ref = etree.SubElement(p, w("r"))
-        etree.SubElement(etree.SubElement(ref, w("rPr")), w("rStyle")).set(w("val"), reference)
-        etree.SubElement(ref, w("footnoteRef"))
-        add_text(etree.SubElement(p, w("r")), " ")
+        note = etree.SubElement(self.notes_root, W_FOOTNOTE)
+        note.set(W_ID, note_id)
+        p = etree.SubElement(note, W_P)
+        etree.SubElement(etree.SubElement(p, W_PPR), W_PSTYLE).set(
+            W_VAL, self.styles.get("footnotetext", "FootnoteText"))
+        ref = etree.SubElement(p, W_R)
+        etree.SubElement(etree.SubElement(ref, W_RPR), W_RSTYLE).set(W_VAL, reference)
+        etree.SubElement(ref, W_FOOTNOTE_REF)
+        add_text(etree.SubElement(p, W_R), " ")
         self.inlines(p, content, self.notes_name, None)
         if self.table is not None:  # mark the authorities cited here for Word's TOA
             for authority in self.table.by_note.get(self.number, []):
@@ -788,16 +788,16 @@ class _Writer:
     def simple(self, text: str, styles: tuple[str, ...], bold: bool = False,
                center: bool = False) -> Any:
         """A paragraph of plain text in the first of ``styles`` the template has."""
-        p = etree.Element(w("p"))
-        ppr = etree.SubElement(p, w("pPr"))
+        p = etree.Element(W_P)
+        ppr = etree.SubElement(p, W_PPR)
         style = self.style(styles)
         if style:
-            etree.SubElement(ppr, w("pStyle")).set(w("val"), style)
+            etree.SubElement(ppr, W_PSTYLE).set(W_VAL, style)
         if center:
-            etree.SubElement(ppr, w("jc")).set(w("val"), "center")
-        run = etree.SubElement(p, w("r"))
+            etree.SubElement(ppr, w("jc")).set(W_VAL, "center")
+        run = etree.SubElement(p, W_R)
         if bold:
-            etree.SubElement(etree.SubElement(run, w("rPr")), w("b"))
+            etree.SubElement(etree.SubElement(run, W_RPR), w("b"))
         add_text(run, text)
         return p
 
@@ -813,24 +813,24 @@ class _Writer:
             out.append(self.simple(category.name, ("toa heading", "Heading 2"), bold=True))
             entries = []
             for authority in category.authorities:
-                p = etree.Element(w("p"))
-                ppr = etree.SubElement(p, w("pPr"))
+                p = etree.Element(W_P)
+                ppr = etree.SubElement(p, W_PPR)
                 style = self.style(("table of authorities",))
                 if style:
-                    etree.SubElement(ppr, w("pStyle")).set(w("val"), style)
+                    etree.SubElement(ppr, W_PSTYLE).set(W_VAL, style)
                 tab = etree.SubElement(etree.SubElement(ppr, w("tabs")), w("tab"))
-                tab.set(w("val"), "right")
+                tab.set(W_VAL, "right")
                 tab.set(w("leader"), "dot")
                 tab.set(w("pos"), "9350")
                 etree.SubElement(ppr, w("ind")).set(w("hanging"), "360")
                 self.inlines(p, authority.entry, DOCUMENT, None)
-                add_text(etree.SubElement(p, w("r")), "\t" + pages(authority.notes))
+                add_text(etree.SubElement(p, W_R), "\t" + pages(authority.notes))
                 entries.append(p)
-            begin = etree.Element(w("p"))
+            begin = etree.Element(W_P)
             field(begin, f'TOA \\c "{category.number}" \\p', "")
             # the field begins before the first entry and ends after the last
             first, last = entries[0], entries[-1]
-            runs = list(begin.iter(w("r")))
+            runs = list(begin.iter(W_R))
             for run in reversed(runs[:3]):  # begin, instruction, separate
                 first.insert(1, run)
             last.append(runs[-1])  # end
@@ -843,11 +843,11 @@ class _Writer:
         page_break_before(heading)
         out = [heading]
         for entry in entries:
-            p = etree.Element(w("p"))
-            ppr = etree.SubElement(p, w("pPr"))
+            p = etree.Element(W_P)
+            ppr = etree.SubElement(p, W_PPR)
             style = self.style(("Bibliography", "Normal"))
             if style:
-                etree.SubElement(ppr, w("pStyle")).set(w("val"), style)
+                etree.SubElement(ppr, W_PSTYLE).set(W_VAL, style)
             ind = etree.SubElement(ppr, w("ind"))
             ind.set(w("left"), "720")
             ind.set(w("hanging"), "720")
@@ -860,6 +860,15 @@ class _Writer:
         """Renumber the notes in reference order."""
         renumber(self.package.tree(DOCUMENT).find(w("body")), self.notes_root)
 
+
+#: Clark names of the tags and attributes a build writes most (made once, not per use).
+W_P, W_PPR, W_PSTYLE, W_R, W_RPR, W_RSTYLE, W_T = (
+    w(t) for t in ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "t"))
+W_VAL, W_ID, W_NAME = w("val"), w("id"), w("name")
+W_FOOTNOTE, W_FOOTNOTE_REFERENCE, W_FOOTNOTE_REF = (
+    w(t) for t in ("footnote", "footnoteReference", "footnoteRef"))
+W_BOOKMARK_START, W_BOOKMARK_END = w("bookmarkStart"), w("bookmarkEnd")
+W_INSTR_TEXT, W_FLD_CHAR, W_FLD_CHAR_TYPE = w("instrText"), w("fldChar"), w("fldCharType")
 
 #: Order of run properties that the OOXML schema requires.
 RPR_ORDER = ("rStyle", "rFonts", "b", "i", "smallCaps", "strike", "u", "vertAlign", "rtl")
@@ -890,7 +899,7 @@ def _properties(marks: tuple) -> Any:
         wanted["vertAlign"] = {"val": "superscript" if sup else "subscript"}
     if rtl:
         wanted["rtl"] = {}
-    rpr = etree.Element(w("rPr"))
+    rpr = etree.Element(W_RPR)
     for tag in RPR_ORDER:
         if tag in wanted:
             el = etree.SubElement(rpr, w(tag))
@@ -910,7 +919,7 @@ def is_rtl(text: str) -> bool:
     return rtl * 2 >= sum(1 for ch in text if ch.isalpha())
 
 
-W_R, W_T, XML_SPACE = w("r"), w("t"), "{http://www.w3.org/XML/1998/namespace}space"
+W_R, W_T, XML_SPACE = W_R, W_T, "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def add_text(run: Any, text: str) -> None:
@@ -928,7 +937,7 @@ def add_text(run: Any, text: str) -> None:
             if j:
                 etree.SubElement(run, w("tab"))
             if chunk:
-                t = etree.SubElement(run, w("t"))
+                t = etree.SubElement(run, W_T)
                 t.text = chunk
                 t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
@@ -943,23 +952,23 @@ def number(value: str | None) -> int:
 
 def renumber(body: Any, notes_root: Any) -> None:
     """Give notes ids 1..N in the order the body references them, and store them in that order."""
-    notes = {n.get(w("id")): n for n in notes_root if n.get(w("type")) not in SPECIAL_NOTES}
+    notes = {n.get(W_ID): n for n in notes_root if n.get(w("type")) not in SPECIAL_NOTES}
     specials = [n for n in notes_root if n.get(w("type")) in SPECIAL_NOTES]
-    next_id = 1 + max([number(n.get(w("id"))) for n in specials] + [0])
+    next_id = 1 + max([number(n.get(W_ID)) for n in specials] + [0])
     new_ids: dict[str, str] = {}
-    for ref in body.iter(w("footnoteReference")):
-        old = ref.get(w("id"))
+    for ref in body.iter(W_FOOTNOTE_REFERENCE):
+        old = ref.get(W_ID)
         if old not in new_ids and old in notes:
             new_ids[old] = str(next_id)
             next_id += 1
         if old in new_ids:
-            ref.set(w("id"), new_ids[old])
+            ref.set(W_ID, new_ids[old])
     ordered = [notes[old] for old in new_ids]
     unreferenced = [n for key, n in notes.items() if key not in new_ids]
     for old, new in new_ids.items():
-        notes[old].set(w("id"), new)
+        notes[old].set(W_ID, new)
     for note in unreferenced:
-        note.set(w("id"), str(next_id))
+        note.set(W_ID, str(next_id))
         next_id += 1
     for note in notes.values():
         notes_root.remove(note)
@@ -988,15 +997,15 @@ def field(parent: Any, instruction: str, result: str | None) -> None:
     kinds = ("begin", "instr", "separate", "result", "end") if result is not None \
         else ("begin", "instr", "end")
     for kind in kinds:
-        run = etree.SubElement(parent, w("r"))
+        run = etree.SubElement(parent, W_R)
         if kind == "instr":
-            text = etree.SubElement(run, w("instrText"))
+            text = etree.SubElement(run, W_INSTR_TEXT)
             text.text = f" {instruction} "
             text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         elif kind == "result":
             add_text(run, result)
         else:
-            etree.SubElement(run, w("fldChar")).set(w("fldCharType"), kind)
+            etree.SubElement(run, W_FLD_CHAR).set(W_FLD_CHAR_TYPE, kind)
 
 
 def fill(filing: Filing, blocks: Sequence[Block], notes: Sequence[Sequence[Inline]],
@@ -1046,9 +1055,9 @@ BEFORE_PAGE_BREAK = ("pStyle", "keepNext", "keepLines")
 
 def page_break_before(paragraph: Any) -> None:
     """Start a page with ``paragraph`` (Word's "page break before")."""
-    ppr = paragraph.find(w("pPr"))
+    ppr = paragraph.find(W_PPR)
     if ppr is None:
-        ppr = etree.Element(w("pPr"))
+        ppr = etree.Element(W_PPR)
         paragraph.insert(0, ppr)
     if ppr.find(w("pageBreakBefore")) is not None:
         return
@@ -1059,10 +1068,10 @@ def page_break_before(paragraph: Any) -> None:
 def next_paragraph(element: Any) -> Any:
     """The paragraph after ``element`` in the body (a table's first), or None."""
     for sibling in element.itersiblings():
-        if sibling.tag == w("p"):
+        if sibling.tag == W_P:
             return sibling
         if sibling.tag == w("tbl"):
-            return next(sibling.iter(w("p")), None)
+            return next(sibling.iter(W_P), None)
         if sibling.tag == w("sectPr"):
             return None
     return None
