@@ -227,7 +227,11 @@ def build(brief_path: Path, output: Path | None = None, style: str | None = None
             refuse_input_as_output(output, prepared.library.root, reads)
         # formatted while the template renders, numbered from 1 (a template with notes
         # of its own before the body has them formatted again once that is known)
-        resolved, formatter, notes = formatted(prepared, 1)
+        try:
+            resolved, formatter, notes = formatted(prepared, 1)
+        except DraftingError:
+            rendering.filing()  # a broken template is reported first, as it always was
+            raise
         filing = rendering.filing()
     if filing.notes_before:
         resolved, formatter, notes = formatted(prepared, filing.notes_before + 1)

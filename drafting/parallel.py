@@ -159,7 +159,12 @@ class Forked:
         self.pipe = -1
         if sys.platform.startswith("linux") and cores() > 1 and single_threaded():
             read, write = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no room for a process: the work is done here
+                os.close(read)
+                os.close(write)
+                return
             if pid == 0:
                 os.close(read)
                 in_child(work, write)

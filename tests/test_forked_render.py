@@ -145,3 +145,14 @@ def test_no_child_is_forked_while_another_thread_runs() -> None:
     finally:
         stop.set()
         other.join()
+
+
+def test_when_no_process_can_be_forked_the_work_is_done_here(monkeypatch) -> None:
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    before = len(os.listdir("/proc/self/fd"))
+    with Forked(lambda: b"here") as work:
+        assert work.pid is None and work.result() == b"here"
+    assert len(os.listdir("/proc/self/fd")) == before  # the pipe was closed
