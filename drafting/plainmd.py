@@ -37,8 +37,9 @@ QUOTE = re.compile("['\"]")
 #: A line that marks the next paragraph as the writer's own words (no source needed).
 ATTRIBUTES = re.compile(r"\{\.(?:argument|own-knowledge)\}")
 #: An ATX heading: its level, its text, and a label at its end (a closing run of ``#``
-#: and trailing spaces dropped, as CommonMark drops them).
-ATX_HEADING = re.compile(r"(?P<level>#{1,6}) +(?P<text>.*?)(?: +\{#(?P<label>[\w:.-]+)\})?"
+#: and trailing spaces dropped, as CommonMark drops them). A label with ``_`` is left
+#: to the full parser (``{#_a_}``: markdown-it reads emphasis there).
+ATX_HEADING = re.compile(r"(?P<level>#{1,6}) +(?P<text>.*?)(?: +\{#(?P<label>(?:[^\W_]|[:.-])+)\})?"
                          r"(?: +#+)? *")
 
 

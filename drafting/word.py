@@ -31,7 +31,7 @@ from drafting.cache import (
     typed_key,
 )
 from drafting.errors import DraftingError, Location
-from drafting.limits import LimitError
+from drafting.limits import EXPRESSION_ERRORS, LimitError
 from drafting.model import (
     Block,
     FactMark,
@@ -282,7 +282,18 @@ def render_with_docxtpl(data: bytes, path: Path, context: dict[str, Any],
     except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as err:
         raise DraftingError(f"template is a damaged .docx ({err}); save it again from Word",
                             Location(path)) from None
+    except EXPRESSION_ERRORS as err:
+        raise expression_error(err, path) from None
     return buffer.getvalue()
+
+
+def expression_error(err: BaseException, path: Path) -> DraftingError:
+    """The error for a template field that fails as it is worked out (``{{ 1/0 }}``,
+    ``{% include %}``)."""
+    if "no loader" in str(err):
+        return DraftingError("a template cannot include other files; put the text in the "
+                             "template itself", Location(path))
+    return DraftingError(f"error in a template field: {err}", Location(path))
 
 
 DOCXTPL_PREFIXES = re.compile(r"(\{[{%])(?:p|r|tr|tc)\s")
@@ -338,6 +349,8 @@ def check_template(path: Path, context: dict[str, Any] | None = None,
         raise DraftingError(f"template error: {err}", Location(path)) from None
     except LimitError as err:
         raise LimitError(err.message, Location(path)) from None
+    except EXPRESSION_ERRORS as err:
+        raise expression_error(err, path) from None
     if sum(line.strip() == BODY_MARKER for line in rendered.splitlines()) != 1:
         raise DraftingError("template needs exactly one paragraph holding only {{ body }}",
                             Location(path))

@@ -156,3 +156,21 @@ def test_when_no_process_can_be_forked_the_work_is_done_here(monkeypatch) -> Non
     with Forked(lambda: b"here") as work:
         assert work.pid is None and work.result() == b"here"
     assert len(os.listdir("/proc/self/fd")) == before  # the pipe was closed
+
+
+@pytest.mark.parametrize(("field", "message"), [
+    ("{{ 1/0 }}", "error in a template field: division by zero"),
+    ("{{ range(10**8)|list }}", "error in a template field: Range too big"),
+    ("{% include 'other.docx' %}", "a template cannot include other files"),
+])
+def test_a_template_field_that_fails_is_a_template_error(library: Path, tmp_path: Path,
+                                                         field: str, message: str) -> None:
+    template = library / "templates" / "notice-and-pre-hearing-brief.docx"
+    rewrite_docx(template, template, lambda parts: parts.__setitem__(
+        "word/document.xml", parts["word/document.xml"].replace(
+            b"{{ body }}", b"{{ body }}</w:t></w:r></w:p><w:p><w:r><w:t>" + field.encode(), 1)))
+    for jobs in ("2", "1"):
+        out = run_build(library, "kazakhstan-2020.md", tmp_path / "a.docx", jobs)
+        assert out[0].startswith("error ") and message in out[0], out
+        assert "notice-and-pre-hearing-brief.docx" in out[0]
+        assert not (tmp_path / "a.docx").exists()

@@ -76,6 +76,8 @@ def outcome(parse, text: str):
 @example("Line [@a] \n  next \"quoted\" \n   ")
 @example("# I. Introduction\n\n{.argument}\nText [@a].\n## A. Part {#sec:a}\nMore.")
 @example('# "Quoted" title [@a] {#sec:x} ##\ntext')
+@example("# T {#_a_}")  # a red team's find: markdown-it reads emphasis in the label
+@example("# T {#sec:__x__}\n\n## U {#a_b}")
 def test_quick_reading_is_the_full_reading(text: str) -> None:
     quick = plain_blocks(text, WHERE)
     full = outcome(full_blocks, text)
