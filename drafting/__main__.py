@@ -8,13 +8,18 @@ on (:mod:`drafting.watch`).
 """
 
 import gc
+import sys
 
 
 def run() -> None:
-    """Run the command line."""
+    """Run the command line (Ctrl-C while it loads ends it as click would, without a
+    traceback)."""
     gc.disable()
-    from drafting.cli import main
-
+    try:
+        from drafting.cli import main
+    except KeyboardInterrupt:
+        sys.stderr.write("Aborted!\n")
+        sys.exit(1)
     main()
 
 

@@ -67,3 +67,14 @@ def test_a_check_watch_turns_the_collector_back_on(tmp_path: Path, collector_off
 def test_a_build_watch_turns_the_collector_back_on(monkeypatch, collector_off) -> None:
     monkeypatch.setattr(watch.BuildWatch, "run", lambda self: 7 if gc.isenabled() else 3)
     assert watch.watch_builds([], None, watch.BuildOptions(), print, print) == 7
+
+
+def test_ctrl_c_while_the_modules_load_ends_without_a_traceback(tmp_path: Path) -> None:
+    code = ("import sys\nclass Interrupt:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'drafting.cli':\n            raise KeyboardInterrupt\n"
+            "sys.meta_path.insert(0, Interrupt())\nsys.argv = ['drafting', 'build']\n"
+            "from drafting.__main__ import run\nrun()")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert (done.returncode, done.stderr, done.stdout) == (1, "Aborted!\n", "")
