@@ -33,18 +33,23 @@ class TemplateField:
 def template_fields(path: Path) -> list[TemplateField]:
     """The fields a template prints, in the order it first prints them."""
     from jinja2 import nodes
+    from jinja2.meta import find_undeclared_variables
 
     from drafting.word import read_template, read_template_source, template_environment
 
     source = read_template_source(read_template(path), path)
+    env = template_environment()
     try:
-        tree = template_environment().parse(source)
+        tree = env.parse(source)
     except Exception as err:  # noqa: BLE001 - a Jinja syntax error: check reports it
         raise DraftingError(f"the template's fields cannot be read: {err}",
                             Location(path)) from None
     found: dict[str, TemplateField] = {}
     visit(tree, found, optional=False, nodes=nodes)
-    return list(found.values())
+    # a name the template binds itself ({% for p in ... %}, {% set %}, loop) or one of
+    # Jinja's globals (range, namespace, ...) is not a field of the front matter
+    free = find_undeclared_variables(tree) - set(env.globals)
+    return [f for f in found.values() if f.name.partition(".")[0] in free]
 
 
 def visit(node: Any, found: dict[str, TemplateField], optional: bool, nodes: Any,

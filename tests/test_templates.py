@@ -84,3 +84,20 @@ def test_check_reports_build_problems_beside_the_others(fresh: Path) -> None:
     errors = sorted((p["path"], p["rule"]) for p in problems if p["severity"] == "error")
     assert errors == [("briefs/n.md", "brief-build"), ("briefs/n.md", "uncited-claim"),
                       (fact.relative_to(fresh).as_posix(), "unknown-key")]
+
+
+def test_names_a_template_binds_itself_are_not_fields(tmp_path: Path) -> None:
+    """A loop's variable, a {% set %} name and Jinja's globals (range) are the
+    template's own: only what comes from the front matter is a field."""
+    from conftest import rewrite_docx
+
+    template = tmp_path / "t.docx"
+    body = ("{% for p in parties %}{{ p.name }} {{ loop.index }}{% endfor %}"
+            "{% set t = title %}{{ t }} {{ range(2)|length }} {{ docket }}")
+    rewrite_docx(ROOT / "templates" / "notice-of-intent.docx", template,
+                 lambda parts: parts.__setitem__("word/document.xml", parts[
+                     "word/document.xml"].replace(b"{{ body }}", b"{{ body }}</w:t></w:r>"
+                                                  b"</w:p><w:p><w:r><w:t>" + body.encode(), 1)))
+    names = {f.name for f in template_fields(template)}
+    assert {"parties", "title", "docket"} <= names
+    assert not names & {"p.name", "loop.index", "t", "range"}, names
