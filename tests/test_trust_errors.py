@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_bad_inputs import CASES, HERE, library
 
@@ -66,6 +66,7 @@ KEYS = st.sampled_from(["title", "tags", "as_of", "filing_date", "docket", "x", 
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(fields=st.lists(st.tuples(KEYS, SCALARS), max_size=6),
        where=st.sampled_from(["fact", "brief"]))
+@example(fields=[("style", "|\n  text")], where="brief")  # a value ending in a line break
 def test_any_front_matter_builds_or_is_a_located_error(make_library, fields, where) -> None:
     root = make_library.root
     front = "".join(f"{key}: {value}\n" for key, value in fields)
