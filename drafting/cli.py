@@ -34,13 +34,14 @@ def say_err(line: str) -> None:
 
 #: What ends a line (str.splitlines): inside one problem's message (a value the user
 #: wrote, like a style named "text\n") it is shown escaped, so a problem is one line.
-LINE_BREAKS = {ch: repr(ch)[1:-1] for ch in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+LINE_BREAKS = str.maketrans({ch: repr(ch)[1:-1]
+                             for ch in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
 
 
 def report(error: DraftingError) -> None:
     """Print each problem on its own line of stderr ("error" in red on a terminal)."""
     for one in getattr(error, "errors", [error]):
-        line = str(one).translate(str.maketrans(LINE_BREAKS))
+        line = str(one).translate(LINE_BREAKS)
         click.echo(f"{click.style('error', fg='red', bold=True)}: {line}", err=True)
 
 

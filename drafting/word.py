@@ -140,12 +140,11 @@ class Rendering:
     """A template's rendering under way (:func:`start_template`)."""
 
     path: Path
-    brief: Location
     cache: Path | None
     key: str | None
     rich: Any
     data: bytes | None  # from the cache, or once rendered
-    work: Any = None  # the rendering by docxtpl, when there is one (a Forked)
+    work: Any = None  # the rendering by docxtpl, when there is one (Forked or Here)
 
     def filing(self) -> Filing:
         """Wait for the rendering; the filing it gives."""
@@ -181,7 +180,7 @@ def start_template(path: Path, context: dict[str, Any], brief: Location,
     template = read_template(path)
     context, rich = rich_values(context, brief)
     key = rendered_key(template, context)
-    rendering = Rendering(path, brief, cache, key, rich, cached_rendering(cache, key))
+    rendering = Rendering(path, cache, key, rich, cached_rendering(cache, key))
     if rendering.data is None:
         work = partial(render_with_docxtpl, template, path, context, brief)
         rendering.work = Forked(work) if background else Here(work)
