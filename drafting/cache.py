@@ -130,9 +130,21 @@ def digest(data: bytes, *salt: str) -> str:
     return h.hexdigest()
 
 
+#: What an entry's line holds when its result is in a file of its own (not JSON, so no
+#: result can be taken for it).
+BLOB = b"@blob"
+
+
 class Cache:
-    """A JSON dictionary of results that lives in one file (large results in files of
-    their own, read only when needed)."""
+    """Results, one per key, that live in one sealed file (large results in files of
+    their own, read only when needed).
+
+    The file holds a header line, then one line per entry: its key, a tab, and its
+    result as JSON (or :data:`BLOB`). Loading splits the lines and decodes an entry only
+    when a run asks for it; saving writes the lines it read back as they were and
+    encodes only this run's new results. A build uses a fraction of what its library's
+    cache holds, and JSON is slow to parse and to write (about 15 MB/s here): this keeps
+    a cache's cost near that of reading its file."""
 
     def __init__(self, root: Path, name: str, version: str, enabled: bool = True,
                  keep: int = 0, blob_over: int = 0) -> None:
@@ -147,32 +159,52 @@ class Cache:
         self.enabled = enabled
         self.keep = keep
         self.blob_over = blob_over
-        self.entries: dict[str, Any] = {}
+        self.lines: dict[str, bytes] = {}  # key -> its result's JSON, as stored
+        self.values: dict[str, Any] = {}  # key -> its result, once decoded or put
         self.used: set[str] = set()
         self.fresh: set[str] = set()  # put by this run (the others were stored before)
         self.changed = False
         if enabled:
-            self.entries = self.load()
+            self.lines = self.load()
 
-    def load(self) -> dict[str, Any]:
-        """The sealed entries on disk; nothing when they are missing, damaged or foreign."""
-        data = self.read_sealed(self.path, self.path.name)
-        if data is None:
+    def header(self) -> bytes:
+        return json.dumps({"version": self.version, "format": "lines"}).encode()
+
+    def load(self) -> dict[str, bytes]:
+        """The sealed entries on disk, undecoded; nothing when they are missing,
+        damaged or foreign."""
+        data = read_cached(self.path)
+        payload = seal.unseal(data, self.path.name) if data is not None else None
+        if payload is None:
             return {}
-        if not isinstance(data, dict) or data.get("version") != self.version:
+        lines = payload.split(b"\n")
+        if lines[0] != self.header():
             return {}
-        entries = data.get("entries")
-        return entries if isinstance(entries, dict) else {}
+        entries: dict[str, bytes] = {}
+        for line in lines[1:]:
+            key, tab, value = line.partition(b"\t")
+            if tab:
+                entries[key.decode("utf-8", "replace")] = value
+        return entries
 
     def get(self, key: str) -> Any:
-        if key not in self.entries:
+        if key in self.values:
+            self.used.add(key)
+            return self.values[key]
+        raw = self.lines.get(key)
+        if raw is None:
             return None
-        value = self.entries[key]
-        if isinstance(value, dict) and "$blob" in value:
+        if raw == BLOB:
             value = self.read_blob(key)
-            if value is None:
-                del self.entries[key]
-                return None
+        else:
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                value = None
+        if value is None:  # damaged, or a blob gone: a miss, dropped
+            del self.lines[key]
+            return None
+        self.values[key] = value
         self.used.add(key)
         return value
 
@@ -191,7 +223,14 @@ class Cache:
             return None
 
     def put(self, key: str, value: Any) -> None:
-        self.entries[key] = value
+        """Keep ``value`` (plain JSON data: else ``TypeError`` or ``ValueError``, and
+        nothing is kept) under ``key``; a later :meth:`get` in this run returns it as
+        JSON gives it back (lists for tuples)."""
+        if "\n" in key or "\t" in key:
+            raise ValueError("a cache key is one line without tabs")
+        text = json.dumps(value, separators=(",", ":"), check_circular=False).encode()
+        self.lines[key] = text
+        self.values.pop(key, None)
         self.used.add(key)
         self.fresh.add(key)
         self.changed = True
@@ -199,12 +238,12 @@ class Cache:
     def save(self) -> None:
         """Write the entries this run used (and the ``keep`` most recent others),
         atomically; a read-only library is fine."""
-        unused = [k for k in self.entries if k not in self.used]
+        unused = [k for k in self.lines if k not in self.used]
         dropped = unused[: max(0, len(unused) - self.keep)]
         if not self.enabled or not (self.changed or dropped):
             return
-        kept = {k: self.entries[k] for k in unused[len(dropped):]}
-        kept.update((k, self.entries[k]) for k in self.entries if k in self.used)
+        kept = {k: self.lines[k] for k in unused[len(dropped):]}
+        kept.update((k, self.lines[k]) for k in self.lines if k in self.used)
         try:
             self.path.parent.mkdir(exist_ok=True)
             gitignore = self.path.parent / ".gitignore"
@@ -212,26 +251,22 @@ class Cache:
                 replace_file(gitignore, b"*\n")
             if self.blob_over:
                 self.write_blobs(kept)
-            index = {"version": self.version, "entries": kept}
-            replace_file(self.path, seal.seal(json.dumps(index, separators=(",", ":"),
-                                                         check_circular=False).encode(),
-                                              self.path.name))
+            payload = b"\n".join([self.header(), *(k.encode() + b"\t" + v
+                                                   for k, v in kept.items())])
+            replace_file(self.path, seal.seal(payload, self.path.name))
             self.drop_blobs(set(kept))
         except OSError:
             pass
 
-    def write_blobs(self, kept: dict[str, Any]) -> None:
+    def write_blobs(self, kept: dict[str, bytes]) -> None:
         """Move this run's large results into files of their own (what came from disk
         was moved when it was stored)."""
         for key in self.fresh & kept.keys():
-            value = kept[key]
-            if isinstance(value, dict) and "$blob" in value:
-                continue
-            text = json.dumps(value, separators=(",", ":"), check_circular=False)
+            text = kept[key]
             if len(text) > self.blob_over:
                 self.blobs.mkdir(exist_ok=True)
-                replace_file(self.blobs / f"{key}.json", seal.seal(text.encode(), f"blob:{key}"))
-                kept[key] = {"$blob": key}
+                replace_file(self.blobs / f"{key}.json", seal.seal(text, f"blob:{key}"))
+                kept[key] = BLOB
 
     def drop_blobs(self, kept: set[str]) -> None:
         """Delete the files of results no longer kept."""
@@ -258,7 +293,7 @@ def memoized(cache: Cache | None, data: bytes, kind: str, compute: Callable[[], 
             pass
     value = compute()
     with contextlib.suppress(TypeError, ValueError):  # not plain data: not kept
-        cache.put(key, json.loads(json.dumps(encode(value))))
+        cache.put(key, encode(value))
     return value
 
 
