@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from drafting.values import dataclass
 
 WORD_SPLIT = re.compile(r"([^\w'’]+)")
 SINGLE_CAPITAL = re.compile(r"^[A-Z]\.$")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from drafting.limits import EXPRESSION_ERRORS, too_deep
 from drafting.mdcut import chunks
 from drafting.model import Block, Citation, FactMark, Inline, Span, decode_blocks, encode_blocks
 from drafting.plainjinja import plain_calls, plain_render
+from drafting.values import dataclass
 
 # Jinja loads on first use: a rebuild whose brief and facts are unchanged renders none.
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from drafting.values import dataclass
 
 #: What the quote check reads, best first.
 READABLE = (".pdf", ".html", ".htm", ".txt", ".md")

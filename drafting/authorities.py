@@ -7,12 +7,13 @@ categories and their order come from the style (``authorities:``); an entry's
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from drafting.model import Inline, Source, plain_text
 from drafting.resolve import ResolvedCitation, ResolvedNote
 from drafting.style import Formatter, Style
+from drafting.values import dataclass
 
 DEFAULT_CATEGORIES = [["Cases", 1], ["Statutes", 2], ["International materials", 8],
                       ["Reports and other authorities", 3]]

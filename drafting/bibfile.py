@@ -15,12 +15,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import bibtexparser
 
 from drafting.library import VERBATIM_FIELDS
+from drafting.values import dataclass
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)  # we report failures
 

@@ -6,7 +6,6 @@ temporary file, so a failed build never leaves a partial or damaged file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from drafting.resolve import (
 )
 from drafting.style import Formatter, Style, load_style
 from drafting.typography import typeset_blocks, typeset_values
+from drafting.values import dataclass
 
 DEFAULT_STYLE = "house"
 BUILD_CACHE_VERSION = "5"

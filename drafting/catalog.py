@@ -7,7 +7,7 @@ listing 10,000 facts does not parse them again.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from drafting.model import Block, Citation, CiteItem, Inline, Note, NoteMark
 from drafting.record import NoteRecord
 from drafting.resolve import resolve
 from drafting.style import Formatter, load_style
+from drafting.values import dataclass
 
 
 def open_library(root: Path) -> Library:

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -45,6 +45,7 @@ from drafting.model import Block, NoteMark, Source
 from drafting.parallel import Started
 from drafting.progress import steps
 from drafting.style import parse_date
+from drafting.values import dataclass
 
 CHECK_VERSION = "6"
 PSEUDO_FACT_KEY = "fact:"

@@ -10,10 +10,11 @@ paragraph marked ``{.argument}``) is the writer's own and needs no source.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from drafting.errors import shorten
 from drafting.model import Block, Citation, LineBreak, Note, NoteMark, SoftBreak, Span
+from drafting.values import dataclass
 
 QUOTE = re.compile(r"[“\"]([^“”\"]+)[”\"]")
 MIN_QUOTE_WORDS = 4

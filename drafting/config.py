@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from drafting.errors import DraftingError, Location
+from drafting.values import dataclass
 
 CONFIG_FILE = "drafting.yaml"
 

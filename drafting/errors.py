@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from drafting.values import dataclass
 
 
 @dataclass(unsafe_hash=True)

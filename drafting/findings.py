@@ -7,9 +7,11 @@ through this module without loading the checker.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+
+from drafting.values import dataclass
 
 ERROR, WARNING = "error", "warning"
 

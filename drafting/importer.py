@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 from drafting.errors import DraftingError, Location, display_path
@@ -35,6 +35,7 @@ from drafting.propose import (
 from drafting.recover import Recovered, recover_note, resolve_short_forms, split_citations
 from drafting.resolve import resolve
 from drafting.style import Formatter, Style
+from drafting.values import dataclass
 from drafting.wordread import WordDocument, WordParagraph, read_document
 
 HEADING = re.compile(r"^(?:heading|überschrift|titre)\s*(\d)$", re.I)

@@ -21,12 +21,13 @@ import contextvars
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 
 from drafting.cache import digest
 from drafting.errors import DraftingError, Location
+from drafting.values import dataclass
 
 #: The largest library text file (a fact, a brief, sources.bib, a style).
 MAX_TEXT_BYTES = 5 * 1024 * 1024

@@ -20,11 +20,12 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path, PurePosixPath
 
 from drafting.cache import CACHE_DIR, temp_beside
 from drafting.errors import DraftingError, Location
+from drafting.values import dataclass
 
 JOURNAL = ".drafting-journal.json"
 VERSION = 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from drafting.cache import Cache, decode_json, encode_json, memoized
 from drafting.errors import DraftingError, Location, raise_all
 from drafting.inputs import MAX_TEXT_BYTES, confined, find_root, read_bytes  # noqa: F401
 from drafting.model import Fact, Source
+from drafting.values import dataclass
 
 # PyYAML and bibtexparser load on first use: a rebuild whose files are all in the cache
 # needs neither.

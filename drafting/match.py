@@ -9,12 +9,12 @@ for the importer to propose as a new entry.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from drafting.library import parse_names
 from drafting.model import Source
 from drafting.recover import Recovered
+from drafting.values import dataclass
 
 DOI = re.compile(r"\b(10\.\d{4,9}/[^\s,;]+)", re.I)
 YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")

@@ -11,10 +11,11 @@ merged by git's own line merge instead.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from drafting import bibfile
+from drafting.values import dataclass
 
 OURS, SEPARATOR, THEIRS = "<<<<<<< ours", "=======", ">>>>>>> theirs"
 

@@ -9,12 +9,13 @@ start) and four times the time to make, and a build makes tens of thousands.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Union
 
 from drafting.errors import Location
+from drafting.values import dataclass
 
 
 @dataclass(unsafe_hash=True)

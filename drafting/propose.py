@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 
 from drafting.recover import Recovered
+from drafting.values import dataclass
 
 #: Months as a citation prints them: full names and Bluebook T12 abbreviations.
 MONTHS = {name: number for number, names in enumerate((

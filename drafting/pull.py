@@ -18,12 +18,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from drafting.errors import DraftingError, Location, display_path
 from drafting.mdwrite import escape_block, runs_markdown
 from drafting.model import Block, NoteMark, Span
+from drafting.values import dataclass
 from drafting.wordml import FACT_BOOKMARK, fact_digest, text_version
 from drafting.wordread import WordDocument, WordParagraph, WordRun, read_document
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from drafting.errors import DraftingError, Location
+from drafting.values import dataclass
 
 ARCHIVE_TYPES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'",

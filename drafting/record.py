@@ -10,13 +10,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from drafting.cache import cache_path, read_cached, replace_file
 from drafting.errors import shorten
 from drafting.seal import seal, unseal
+from drafting.values import dataclass
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ Everything here is plain text in, plain data out; reading Word is ``wordread``'s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
+
+from drafting.values import dataclass
 
 #: *Id.*, *Ibid.*, and *Id* without its stop (as typed in a hurry), alone or "at" a page.
 ID = re.compile(r"^(?:id|ibid)(?:\.|(?=\s+at\s)|$),?\s*(?P<pin>.*)$", re.I)

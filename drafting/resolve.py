@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from drafting.errors import DraftingError, raise_all
 from drafting.model import (
@@ -35,6 +34,7 @@ from drafting.model import (
     Span,
     plain_text,
 )
+from drafting.values import dataclass
 
 FULL, ID, SUPRA, SHORT = "full", "id", "supra", "short"
 

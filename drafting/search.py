@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 from drafting.cache import cache_path, digest
@@ -24,6 +23,7 @@ from drafting.inputs import (
 )
 from drafting.library import decode_text, scan_facts, split_front_matter
 from drafting.seal import tag
+from drafting.values import dataclass
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT, fact_id TEXT, seal TEXT);

@@ -18,13 +18,14 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import BinaryIO
 
 from drafting import journal
 from drafting.cache import CACHE_DIR, cache_path, temp_beside
 from drafting.errors import DraftingError, Location
+from drafting.values import dataclass
 
 
 def default_mode() -> int:

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -45,6 +45,7 @@ from drafting.limits import (
 from drafting.model import Inline, NoteRef, Source, Span, decode_inline, encode_inline
 from drafting.resolve import FULL, ID, SHORT, SUPRA, ResolvedCitation, ResolvedItem, ResolvedNote
 from drafting.typography import Typography, typeset_inlines
+from drafting.values import dataclass
 
 MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#^~|&!])")
 MD_SPECIAL_ESCAPED = re.compile(r"\\([\\`*_\[\]<>#^~|&!])")

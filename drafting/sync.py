@@ -10,7 +10,7 @@ nothing is lost. Safe to run on every automatic export: a second run changes not
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from drafting import bibfile
@@ -27,6 +27,7 @@ from drafting.upkeep import (
     read_bib,
     refuse_undefined_strings,
 )
+from drafting.values import dataclass
 
 #: Fields the library owns: kept whatever the export says.
 LIBRARY_FIELDS = ("shorthand", "review", "toa_category", "archivesha256")

@@ -10,11 +10,11 @@ is required. A field printed through ``longdate`` is a date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from drafting.errors import DraftingError, Location
+from drafting.values import dataclass
 
 #: Names every template may use that the build itself provides.
 PROVIDED = frozenset(("body", "authorities", "brief", "fact"))

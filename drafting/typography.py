@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from drafting.model import Block, Inline, Note, NoteMark, Span
+from drafting.values import dataclass
 
 NBSP = "\u00a0"
 SECTION_SPACE = re.compile(r"([§¶]+)[ \t]+(?=\S)")

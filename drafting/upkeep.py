@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import field
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from drafting import bibfile
 from drafting.errors import DraftingError, Location, display_path
 from drafting.library import FACT_ID, read_text, scan_facts, suggest
 from drafting.store import Transaction, library_lock
+from drafting.values import dataclass
 
 KEY_CHARS = r"[\w:.#$%&+?<>~/-]"
 

@@ -10,12 +10,13 @@ and dates are never looked at. Light on purpose: the Word stack is not loaded fo
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from drafting.cache import Cache, code_digest, digest
 from drafting.inputs import current_digest, unchanged
+from drafting.values import dataclass
 
 VERSION = "1"
 

@@ -25,12 +25,13 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from types import FrameType
 
 from drafting.cache import CACHE_DIR
 from drafting.errors import DraftingError, Location, display_path
+from drafting.values import dataclass
 
 STEP_MS = 25  # how often watchfiles looks at what it has collected
 QUIET_MS = 50  # a burst of changes ends after this long without another

@@ -15,7 +15,6 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -46,6 +45,7 @@ from drafting.model import (
 from drafting.resolve import heading_number
 from drafting.seal import seal, unseal
 from drafting.store import write_output
+from drafting.values import dataclass
 from drafting.wordml import (
     DOCUMENT,
     FOOTNOTES_CT,

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
 from drafting.errors import DraftingError, Location
+from drafting.values import dataclass
 from drafting.wordml import DOCUMENT, R_NS, SPECIAL_NOTES, Package, read_docx, w
 
 #: The largest .docx read back (a filing with many images can be large).
