@@ -85,14 +85,36 @@ def replace_file(path: Path, data: bytes) -> None:
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """A hash of drafting's own code and built-in styles: results cached by one version
-    (or one edit of a development checkout) are never used by another."""
-    package = Path(__file__).parent
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted([*package.glob("*.py"), *package.glob("styles/**/*.yaml"),
-                        *package.glob("data/*.yaml")]):
-        h.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    (or one edit of a development checkout) are never used by another. (SHA-256: on
+    processors with SHA instructions twice as fast as BLAKE2b over these 700 KB.)"""
+    return package_digest(os.path.dirname(os.path.abspath(__file__)))
+
+
+def package_digest(package: str) -> str:
+    """:func:`code_digest` of the package in the folder ``package``."""
+    h = hashlib.sha256()
+    for name in code_files(package):
+        with open(os.path.join(package, name), "rb") as handle:
+            h.update(name.encode() + b"\0" + handle.read() + b"\0")
     h.update(json.dumps(dependency_versions()).encode())
-    return h.hexdigest()
+    return h.hexdigest()[:32]
+
+
+#: drafting's folders whose files change what it makes, and the files that count there.
+CODE_FOLDERS = (("", ".py"), ("styles", ".yaml"), ("styles/tables", ".yaml"),
+                ("data", ".yaml"))
+
+
+def code_files(package: str) -> list[str]:
+    """The files :func:`code_digest` reads, relative to the package, sorted."""
+    found = []
+    for folder, suffix in CODE_FOLDERS:
+        try:
+            names = os.listdir(os.path.join(package, folder))
+        except OSError:
+            continue
+        found += [f"{folder}/{n}" if folder else n for n in names if n.endswith(suffix)]
+    return sorted(found)
 
 
 #: The libraries whose parsing or printing ends up in cached results.

@@ -53,6 +53,7 @@ from drafting.wordml import (
     SPECIAL_NOTES,
     W_NS,
     Package,
+    check_docx,
     fact_bookmark,
     read_docx,
     w,
@@ -88,12 +89,13 @@ MONTHS = (
 )
 
 
-def read_template(path: Path) -> bytes:
-    """A template's bytes, checked to be a sound .docx (see :func:`read_docx`)."""
+def read_template(path: Path, checked: bool = True) -> bytes:
+    """A template's bytes, checked to be a sound .docx (see :func:`read_docx`); without
+    ``checked``, only read (within the size limit), for :func:`check_docx` later."""
     if not path.is_file():
         raise DraftingError("template not found; check the 'template' name in the front "
                             "matter and the templates/ folder", Location(path))
-    return read_docx(path, "template")
+    return read_docx(path, "template", checked=checked)
 
 
 def longdate(value: Any) -> str:
@@ -177,11 +179,16 @@ def start_template(path: Path, context: dict[str, Any], brief: Location,
 
     from drafting.parallel import Forked, Here
 
-    template = read_template(path)
-    context, rich = rich_values(context, brief)
+    template = read_template(path, checked=False)
+    try:
+        context, rich = rich_values(context, brief)
+    except DraftingError:
+        check_docx(template, Location(path))  # a damaged template is reported first
+        raise
     key = rendered_key(template, context)
     rendering = Rendering(path, cache, key, rich, cached_rendering(cache, key))
-    if rendering.data is None:
+    if rendering.data is None:  # (a rendering kept for these very bytes was checked)
+        check_docx(template, Location(path))
         work = partial(render_with_docxtpl, template, path, context, brief)
         rendering.work = Forked(work) if background else Here(work)
     return rendering

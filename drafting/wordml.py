@@ -39,14 +39,23 @@ def w(tag: str) -> str:
 
 
 def read_docx(path: Path, what: str = "template", limit: int = MAX_DOCX_BYTES,
-              hint: str = "save it again from Word") -> bytes:
+              hint: str = "save it again from Word", checked: bool = True) -> bytes:
     """A .docx's bytes, refused when missing, not a .docx zip (a password-protected file
     is not one), too large or a zip bomb. Everything after works on these bytes, so
-    what was checked is what is used."""
+    what was checked is what is used. Without ``checked``, only the size is: the
+    caller checks them (:func:`check_docx`) when it has to use more than their digest."""
     where = Location(path)
     if not path.is_file():
         raise DraftingError(f"{what} not found; check the path", where)
     data = read_bytes(path, limit, where, too_large="remove large images from it")
+    if checked:
+        check_docx(data, where, what, hint)
+    return data
+
+
+def check_docx(data: bytes, where: Location, what: str = "template",
+               hint: str = "save it again from Word") -> None:
+    """Refuse bytes that are not a sound .docx (see :func:`read_docx`)."""
     if data[:8] == OLE_SIGNATURE:
         raise DraftingError(f"{what} is password-protected or an old .doc file; remove the "
                             "password (or save it as .docx) in Word and try again", where)
@@ -70,7 +79,6 @@ def read_docx(path: Path, what: str = "template", limit: int = MAX_DOCX_BYTES,
         raise DraftingError(
             f"{what} is a damaged .docx (no readable word/document.xml); {hint}", where
         )
-    return data
 
 
 class Package:

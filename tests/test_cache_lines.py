@@ -126,3 +126,30 @@ def test_memoized_keeps_a_result_that_json_can_hold_and_computes_once(tmp_path: 
     assert memoized(later, b"other", "kind", lambda: {1, 2}) == {1, 2}  # not JSON: not kept
     later.save()
     assert len(payload(tmp_path).split(b"\n")) == 2
+
+
+def test_the_code_digest_changes_with_any_code_style_or_table(tmp_path: Path) -> None:
+    """A cache made by one drafting is never read by another: every module, built-in
+    style, Bluebook table and data file is in the digest; other files are not."""
+    import shutil
+
+    import drafting
+    from drafting.cache import code_digest, package_digest
+
+    package = tmp_path / "drafting"
+    shutil.copytree(Path(drafting.__file__).parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    first = package_digest(str(package))
+    assert first == code_digest()  # the copy is the same code
+    for name in ("model.py", "styles/house.yaml", "styles/tables/T6.yaml",
+                 "data/spellings.yaml"):
+        path = package / name
+        original = path.read_bytes()
+        path.write_bytes(original[:-1] + bytes([original[-1] ^ 1]))  # same size
+        assert package_digest(str(package)) != first, name
+        path.write_bytes(original)
+    (package / "new.py").write_text("")
+    assert package_digest(str(package)) != first  # a module added
+    (package / "new.py").unlink()
+    (package / "notes.txt").write_text("not code")
+    assert package_digest(str(package)) == first

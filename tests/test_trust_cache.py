@@ -128,6 +128,13 @@ def swap_template(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def flip_byte(data: bytes) -> bytes:
+    """One byte a third of the way in changed (or changed back): a damaged .docx of the
+    same size, which only a check of its content can see."""
+    at = len(data) // 3
+    return data[:at] + bytes([data[at] ^ 1]) + data[at + 1:]
+
+
 def move_fact(root: Path) -> None:
     """Move fact a between snippets/ and snippets/sub/ (same id, another file)."""
     here, there = root / "snippets" / "a.md", root / "snippets" / "sub" / "a.md"
@@ -159,6 +166,7 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "sources.bib": lambda r: keeping_stat(r / "sources.bib", toggle(b"arch.txt}", b"arch.txx}")),
     "style": lambda r: keeping_stat(r / "extra" / "style.yaml", toggle(b"'Id.'", b"'Ib.'")),
     "template": lambda r: keeping_stat(r / "extra" / "tpl.docx", swap_template),
+    "template damaged": lambda r: keeping_stat(r / "extra" / "tpl.docx", flip_byte),
     "drafting.yaml": lambda r: keeping_stat(r / "drafting.yaml",
                                             toggle(b"2020-06-01", b"2030-06-01")),
     "move fact": move_fact,
