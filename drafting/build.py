@@ -6,26 +6,32 @@ temporary file, so a failed build never leaves a partial or damaged file.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drafting import record, word
 from drafting.assemble import Assembled, Brief, assemble, load_brief
-from drafting.authorities import Table, list_of_sources, table_of_authorities
-from drafting.cache import CACHE_DIR, Cache, cache_path
+from drafting.cache import CACHE_DIR, Cache, cache_path, memoized
 from drafting.errors import DraftingError, Location
 from drafting.inputs import Reads, confined, forget_folders, is_input, recording
 from drafting.library import Library, find_root, load_library
-from drafting.model import Inline, Note, NoteMark, plain_text
-from drafting.resolve import (
-    ResolvedCitation,
-    ResolvedNote,
-    resolve,
-    resolve_cross_references,
+from drafting.model import (
+    Inline,
+    Note,
+    NoteMark,
+    decode_inline,
+    encode_inline,
+    plain_text,
+    unplaced,
 )
+from drafting.resolve import ResolvedNote, resolve, resolve_cross_references
 from drafting.style import Formatter, Style, load_style
 from drafting.typography import typeset_blocks, typeset_values
 from drafting.values import dataclass
+
+if TYPE_CHECKING:
+    from drafting.authorities import Table
 
 DEFAULT_STYLE = "house"
 BUILD_CACHE_VERSION = "5"
@@ -167,8 +173,29 @@ def early_rendering(brief: Brief, style: str | None, root: Path, memo: Cache | N
 
 
 def format_notes(prepared: Prepared, first_number: int) -> list[list[Inline]]:
-    """Every footnote's content, short forms decided on the final order."""
-    return formatted(prepared, first_number)[2]
+    """Every footnote's content, short forms decided on the final order.
+
+    Kept in the library's cache under everything that decides it (:func:`notes_key`):
+    an edit of a fact's words, which is most edits, leaves the notes as they were."""
+    return memoized(prepared.library.memo, notes_key(prepared, first_number), "notes",
+                    lambda: formatted(prepared, first_number)[2],
+                    encode=lambda notes: [[encode_inline(p) for p in n] for n in notes],
+                    decode=lambda data: [[decode_inline(p) for p in n] for n in data])
+
+
+def notes_key(prepared: Prepared, first_number: int) -> bytes:
+    """What the notes' content depends on: the style (its text and tables), the first
+    number, every note's parts (not where they were written), and each cited source's
+    type and fields."""
+    notes = [[unplaced(encode_inline(p)) for p in note.parts]
+             for note in notes_of(prepared.assembled)]
+    sources = prepared.library.sources
+    cited = sorted({item.key for note in notes_of(prepared.assembled)
+                    for citation in note.citations for item in citation.items})
+    entries = [[key, sources[key].type, sources[key].fields] if key in sources else [key]
+               for key in cited]
+    return json.dumps([prepared.style.digest, first_number, notes, entries],
+                      sort_keys=True).encode()
 
 
 def formatted(prepared: Prepared, first_number: int
@@ -181,12 +208,17 @@ def formatted(prepared: Prepared, first_number: int
     return resolved, formatter, [formatter.note(note) for note in resolved]
 
 
-def indexes(prepared: Prepared, resolved: list[ResolvedNote], formatter: Formatter
+def indexes(prepared: Prepared, first_number: int
             ) -> tuple[Table | None, tuple[str, list[list[Inline]]] | None]:
     """The table of authorities and the list of sources, when the brief asks for them
     (``table_of_authorities: true`` or a title; ``list_of_sources: true`` or a title)."""
     meta = prepared.brief.meta
     table = sources = None
+    if not (meta.get("table_of_authorities") or meta.get("list_of_sources")):
+        return None, None
+    from drafting.authorities import list_of_sources, table_of_authorities
+
+    resolved, formatter, _ = formatted(prepared, first_number)
     if meta.get("table_of_authorities"):
         title = meta["table_of_authorities"]
         table = table_of_authorities(resolved, formatter,
@@ -228,21 +260,22 @@ def build(brief_path: Path, output: Path | None = None, style: str | None = None
         # formatted while the template renders, numbered from 1 (a template with notes
         # of its own before the body has them formatted again once that is known)
         try:
-            resolved, formatter, notes = formatted(prepared, 1)
+            notes = format_notes(prepared, 1)
         except DraftingError:
             rendering.filing()  # a broken template is reported first, as it always was
             raise
         filing = rendering.filing()
+    first = filing.notes_before + 1
     if filing.notes_before:
-        resolved, formatter, notes = formatted(prepared, filing.notes_before + 1)
-    table, sources = indexes(prepared, resolved, formatter)
+        notes = format_notes(prepared, first)
+    table, sources = indexes(prepared, first)
     blocks = typeset_blocks(prepared.assembled.blocks, prepared.style.typography)
     word.fill(filing, blocks, notes, table, sources)
     out = output or default_output(prepared.library.root, prepared.brief.name)
     word.save(filing, out)
     if prepared.library.memo:
         prepared.library.memo.save()
-    now = note_records(prepared, resolved, notes)
+    now = note_records(prepared, first, notes)
     before = record.load(prepared.library.root, brief_path) if compare else None
     if remember:
         record.save(prepared.library.root, brief_path, out, now)
@@ -282,16 +315,15 @@ def refuse_input_as_output(output: Path, root: Path, reads: Reads) -> None:
                             "build/ or outside the library", where)
 
 
-def note_records(prepared: Prepared, resolved: list[ResolvedNote],
+def note_records(prepared: Prepared, first_number: int,
                  notes: list[list[Inline]]) -> list[record.NoteRecord]:
     """What each footnote says, cites, and which fact it came from."""
-    origin = [prepared.assembled.fact_at(note.where.line or 0)
-              for note in notes_of(prepared.assembled)]
+    marks = notes_of(prepared.assembled)
     out = []
-    for note, parts, fact in zip(resolved, notes, origin, strict=True):
-        items = [i.item for p in note.parts if isinstance(p, ResolvedCitation) for i in p.items]
+    for number, (note, parts) in enumerate(zip(marks, notes, strict=True), start=first_number):
+        items = [item for citation in note.citations for item in citation.items]
         keys = [item.key for item in items]
         cites = tuple(f"{item.key}, {item.pin}" for item in items)
-        out.append(record.NoteRecord(note.number, plain_text(parts), list(dict.fromkeys(keys)),
-                                     fact, cites))
+        out.append(record.NoteRecord(number, plain_text(parts), list(dict.fromkeys(keys)),
+                                     prepared.assembled.fact_at(note.where.line or 0), cites))
     return out

@@ -228,6 +228,16 @@ def encode_inline(item: Inline) -> list[Any]:
     raise TypeError(f"cannot encode {item!r}")
 
 
+def unplaced(data: list[Any]) -> list[Any]:
+    """An encoded inline without the places it holds (what it is, not where it was
+    written: for cache keys)."""
+    if data[0] in ("C", "X"):
+        return data[:-1]
+    if data[0] == "N":
+        return ["N", [unplaced(p) for p in data[1]]]
+    return data
+
+
 def decode_inline(data: list[Any], at: Location | None = None) -> Inline:
     """The inverse of :func:`encode_inline` (``at``: see :func:`decode_blocks`)."""
     tag = data[0]

@@ -14,8 +14,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,19 +32,15 @@ from drafting.errors import DraftingError, Location
 from drafting.limits import EXPRESSION_ERRORS, LimitError
 from drafting.model import (
     Block,
-    FactMark,
-    HeadingRef,
     Inline,
-    LineBreak,
     NoteMark,
     NoteRef,
-    SoftBreak,
     Span,
 )
-from drafting.resolve import heading_number
 from drafting.seal import seal, unseal
 from drafting.store import write_output
 from drafting.values import dataclass
+from drafting.wordbody import BodyWriter, field, fragment, run_properties, text_runs
 from drafting.wordml import (
     DOCUMENT,
     FOOTNOTES_CT,
@@ -54,7 +49,6 @@ from drafting.wordml import (
     W_NS,
     Package,
     check_docx,
-    fact_bookmark,
     read_docx,
     w,
 )
@@ -66,13 +60,6 @@ BODY_MARKER = "DRAFTING-BODY-PLACEHOLDER"
 AUTHORITIES_MARKER = "DRAFTING-AUTHORITIES-PLACEHOLDER"
 #: Values every template may use besides the brief's front matter.
 PLACEHOLDERS = {"body": BODY_MARKER, "authorities": AUTHORITIES_MARKER}
-#: Word style names tried, in order, for each kind of block.
-BLOCK_STYLES = {
-    "para": ("Body Text", "Normal"),
-    "quote": ("Block Quote", "Quote", "Block Text"),
-    "bullet": ("List Bullet",),
-    "number": ("List Number",),
-}
 MONTHS = (
     "January",
     "February",
@@ -481,7 +468,8 @@ def split_run(package: Package, part: str, text: Any, rich: Sequence[tuple[Span,
         for span in spans:
             link = None if in_link else span.link
             piece_run = etree.Element(w("r"))
-            props = merged_properties(base, run_properties(span, link_style if link else None))
+            props = merged_properties(base, run_properties_element(
+                span, link_style if link else None))
             if len(props):
                 piece_run.append(props)
             add_text(piece_run, span.text)
@@ -651,314 +639,110 @@ def footnotes_root(package: Package) -> tuple[str, Any]:
     return "word/footnotes.xml", root
 
 
-class _Writer:
-    """Builds paragraphs and footnotes into one rendered template."""
+def writer_for(filing: Filing, targets: set[int], table: Any = None
+               ) -> tuple[BodyWriter, Any]:
+    """The body writer for a rendered template (footnote and bookmark numbers go on
+    from the ones it has), and the footnotes part's root its notes go into."""
+    package = filing.package
+    notes_name, notes_root = footnotes_root(package)
+    marks = package.tree(DOCUMENT).iter(w("bookmarkStart"))
+    return BodyWriter(
+        package, style_ids(package), notes_name,
+        next_id=1 + max([number(n.get(W_ID)) for n in notes_root] + [0]),
+        number=filing.notes_before,
+        next_bookmark=1 + max([number(b.get(W_ID)) for b in marks] + [0]),
+        targets=targets, table=table), notes_root
 
-    def __init__(self, filing: Filing, targets: set[int], table: Any = None) -> None:
-        self.package = filing.package
-        self.styles = style_ids(self.package)
-        self.notes_name, self.notes_root = footnotes_root(self.package)
-        self.next_id = 1 + max([number(n.get(w("id"))) for n in self.notes_root] + [0])
-        self.number = filing.notes_before  # the number of the last note written
-        self.targets = targets  # notes other notes refer to (supra note N)
-        self.table = table  # the table of authorities, when the brief has one
-        marks = self.package.tree(DOCUMENT).iter(w("bookmarkStart"))
-        self.next_bookmark = 1 + max([number(b.get(w("id"))) for b in marks] + [0])
-        self.facts_open: dict[tuple[str, int], tuple[int, int]] = {}  # use: id, part
-        self.facts_going_on: dict[tuple[str, int], int] = {}  # use: its next part
-        self.versions: dict[tuple[str, int], str] = {}  # use: its text's digest
 
-    def style(self, names: Iterable[str]) -> str | None:
-        return next((self.styles[n.lower()] for n in names if n.lower() in self.styles), None)
+def simple(writer: BodyWriter, words: str, styles: tuple[str, ...], bold: bool = False,
+           center: bool = False) -> Any:
+    """A paragraph of plain text in the first of ``styles`` the template has."""
+    p = etree.Element(W_P)
+    ppr = etree.SubElement(p, W_PPR)
+    style = writer.style(styles)
+    if style:
+        etree.SubElement(ppr, W_PSTYLE).set(W_VAL, style)
+    if center:
+        etree.SubElement(ppr, w("jc")).set(W_VAL, "center")
+    run = etree.SubElement(p, W_R)
+    if bold:
+        etree.SubElement(etree.SubElement(run, W_RPR), w("b"))
+    add_text(run, words)
+    return p
 
-    def paragraph(self, block: Block, notes: Iterable[Sequence[Inline]]) -> Any:
-        """A ``w:p`` for a block; its note marks take contents from ``notes`` in order."""
-        p = etree.Element(W_P)
-        if block.kind == "heading":
-            names: tuple[str, ...] = (f"Heading {min(block.level, 9)}",)
-        else:
-            names = BLOCK_STYLES.get(block.kind, BLOCK_STYLES["para"])
-        style = self.style(names)
-        if style:
-            etree.SubElement(etree.SubElement(p, W_PPR), W_PSTYLE).set(W_VAL, style)
-        inlines = list(block.inlines)
-        if block.label:  # cross-references point at the heading's number
-            number = heading_number(block)
-            first = inlines[0] if inlines and isinstance(inlines[0], Span) else None
-            if first is not None and first.text.lstrip().startswith(number):
-                cut = first.text.index(number) + len(number)
-                self.bookmark(p, heading_bookmark(block.label),
-                              [first.styled(text=first.text[:cut])])
-                inlines[0] = first.styled(text=first.text[cut:])
-            else:
-                self.bookmark(p, heading_bookmark(block.label), inlines)
-                inlines = []
-        self.open_facts(p)
-        self.inlines(p, inlines, DOCUMENT, notes)
-        self.close_facts(p)
-        return p
 
-    def bookmark(self, paragraph: Any, name: str, inlines: Sequence[Inline]) -> None:
-        """Inlines enclosed in a bookmark."""
-        start = etree.SubElement(paragraph, W_BOOKMARK_START)
-        start.set(W_ID, str(self.next_bookmark))
-        start.set(W_NAME, name)
-        self.inlines(paragraph, inlines, DOCUMENT, None)
-        etree.SubElement(paragraph, W_BOOKMARK_END).set(W_ID, str(self.next_bookmark))
-        self.next_bookmark += 1
+def table_of_authorities(writer: BodyWriter, table: Any) -> list[Any]:
+    """The table: a title, then per category a heading and a TOA field whose cached
+    result lists each authority with the notes citing it (Word puts pages there when
+    it updates fields)."""
+    from drafting.authorities import pages
 
-    def inlines(self, parent: Any, inlines: Iterable[Inline], part: str,
-                notes: Iterable[Sequence[Inline]] | None) -> None:
-        """Append runs (and hyperlinks, and footnote marks) for ``inlines``."""
-        note_iter = iter(notes) if notes is not None else None
-        for item in inlines:
-            if isinstance(item, Span):
-                self.span(parent, item, part)
-            elif isinstance(item, LineBreak):
-                etree.SubElement(etree.SubElement(parent, W_R), w("br"))
-            elif isinstance(item, SoftBreak):
-                add_text(etree.SubElement(parent, W_R), " ")
-            elif isinstance(item, NoteRef):
-                field(parent, f"NOTEREF {note_bookmark(item.number)} \\h", str(item.number))
-            elif isinstance(item, HeadingRef):
-                field(parent, f"REF {heading_bookmark(item.label)} \\h", item.number)
-            elif isinstance(item, NoteMark) and note_iter is not None:
-                self.footnote(parent, next(note_iter))
-            elif isinstance(item, FactMark) and part == DOCUMENT:
-                self.fact_mark(parent, item)
-
-    def fact_mark(self, paragraph: Any, mark: FactMark) -> None:
-        """The start or end of a fact's text: a hidden bookmark in each paragraph it
-        spans (:meth:`close_facts` ends it at a paragraph's end, :meth:`open_facts`
-        takes it on in the next)."""
-        use = (mark.fact, mark.occurrence)
-        if mark.start:
-            self.versions[use] = mark.version
-            self.fact_start(paragraph, use, 1)
-        elif use in self.facts_open:
-            mark_id, _ = self.facts_open.pop(use)
-            etree.SubElement(paragraph, W_BOOKMARK_END).set(W_ID, str(mark_id))
-
-    def fact_start(self, paragraph: Any, use: tuple[str, int], part: int) -> None:
-        start = etree.SubElement(paragraph, W_BOOKMARK_START)
-        start.set(W_ID, str(self.next_bookmark))
-        start.set(W_NAME, fact_bookmark(use[0], use[1], part, self.versions.get(use, "")))
-        self.facts_open[use] = (self.next_bookmark, part)
-        self.next_bookmark += 1
-
-    def close_facts(self, paragraph: Any) -> None:
-        """End, at a paragraph's end, the bookmarks of facts that go on after it."""
-        for use, (mark_id, part) in list(self.facts_open.items()):
-            etree.SubElement(paragraph, W_BOOKMARK_END).set(W_ID, str(mark_id))
-            self.facts_going_on[use] = part + 1
-        self.facts_open.clear()
-
-    def open_facts(self, paragraph: Any) -> None:
-        """Start, at a paragraph's start, the bookmarks of facts that went on into it."""
-        for use, part in self.facts_going_on.items():
-            self.fact_start(paragraph, use, part)
-        self.facts_going_on.clear()
-
-    def span(self, parent: Any, span: Span, part: str) -> None:
-        """One run, inside a hyperlink when the span is a link."""
-        if span.link:
-            rid = self.package.relate(part, "hyperlink", span.link, external=True)
-            parent = etree.SubElement(parent, w("hyperlink"))
-            parent.set(f"{{{R_NS}}}id", rid)
-        run = etree.SubElement(parent, W_R)
-        props = run_properties(span, self.styles.get("hyperlink") if span.link else None)
-        if props is not None:
-            run.append(props)
-        add_text(run, span.text)
-
-    def footnote(self, paragraph: Any, content: Sequence[Inline]) -> None:
-        """A footnote mark in ``paragraph`` and its note in footnotes.xml."""
-        note_id = str(self.next_id)
-        self.next_id += 1
-        self.number += 1
-        reference = self.styles.get("footnotereference", "FootnoteReference")
-        bookmark = self.number in self.targets
-        if bookmark:  # NOTEREF fields point here
-            start = etree.SubElement(paragraph, W_BOOKMARK_START)
-            start.set(W_ID, str(self.next_bookmark))
-            start.set(W_NAME, note_bookmark(self.number))
-        run = etree.SubElement(paragraph, W_R)
-        etree.SubElement(etree.SubElement(run, W_RPR), W_RSTYLE).set(W_VAL, reference)
-        etree.SubElement(run, W_FOOTNOTE_REFERENCE).set(W_ID, note_id)
-        if bookmark:
-            etree.SubElement(paragraph, W_BOOKMARK_END).set(W_ID, str(self.next_bookmark))
-            self.next_bookmark += 1
-        note = etree.SubElement(self.notes_root, W_FOOTNOTE)
-        note.set(W_ID, note_id)
-        p = etree.SubElement(note, W_P)
-        etree.SubElement(etree.SubElement(p, W_PPR), W_PSTYLE).set(
-            W_VAL, self.styles.get("footnotetext", "FootnoteText"))
-        ref = etree.SubElement(p, W_R)
-        etree.SubElement(etree.SubElement(ref, W_RPR), W_RSTYLE).set(W_VAL, reference)
-        etree.SubElement(ref, W_FOOTNOTE_REF)
-        add_text(etree.SubElement(p, W_R), " ")
-        self.inlines(p, content, self.notes_name, None)
-        if self.table is not None:  # mark the authorities cited here for Word's TOA
-            for authority in self.table.by_note.get(self.number, []):
-                category = self.table.category_of[authority.key]
-                field(p, f'TA \\l "{field_text(authority.plain)}" \\s "{authority.key}" '
-                         f"\\c {category}", None)
-
-    def simple(self, text: str, styles: tuple[str, ...], bold: bool = False,
-               center: bool = False) -> Any:
-        """A paragraph of plain text in the first of ``styles`` the template has."""
-        p = etree.Element(W_P)
-        ppr = etree.SubElement(p, W_PPR)
-        style = self.style(styles)
-        if style:
-            etree.SubElement(ppr, W_PSTYLE).set(W_VAL, style)
-        if center:
-            etree.SubElement(ppr, w("jc")).set(W_VAL, "center")
-        run = etree.SubElement(p, W_R)
-        if bold:
-            etree.SubElement(etree.SubElement(run, W_RPR), w("b"))
-        add_text(run, text)
-        return p
-
-    def table_of_authorities(self, table: Any) -> list[Any]:
-        """The table: a title, then per category a heading and a TOA field whose cached
-        result lists each authority with the notes citing it (Word puts pages there
-        when it updates fields)."""
-        from drafting.authorities import pages
-
-        out = [self.simple(table.title, ("Section Title", "Heading 1"), bold=True,
-                           center=True)]
-        for category in table.categories:
-            out.append(self.simple(category.name, ("toa heading", "Heading 2"), bold=True))
-            entries = []
-            for authority in category.authorities:
-                p = etree.Element(W_P)
-                ppr = etree.SubElement(p, W_PPR)
-                style = self.style(("table of authorities",))
-                if style:
-                    etree.SubElement(ppr, W_PSTYLE).set(W_VAL, style)
-                tab = etree.SubElement(etree.SubElement(ppr, w("tabs")), w("tab"))
-                tab.set(W_VAL, "right")
-                tab.set(w("leader"), "dot")
-                tab.set(w("pos"), "9350")
-                etree.SubElement(ppr, w("ind")).set(w("hanging"), "360")
-                self.inlines(p, authority.entry, DOCUMENT, None)
-                add_text(etree.SubElement(p, W_R), "\t" + pages(authority.notes))
-                entries.append(p)
-            begin = etree.Element(W_P)
-            field(begin, f'TOA \\c "{category.number}" \\p', "")
-            # the field begins before the first entry and ends after the last
-            first, last = entries[0], entries[-1]
-            runs = list(begin.iter(W_R))
-            for run in reversed(runs[:3]):  # begin, instruction, separate
-                first.insert(1, run)
-            last.append(runs[-1])  # end
-            out.extend(entries)
-        return out
-
-    def list_of_sources(self, title: str, entries: Sequence[Sequence[Inline]]) -> list[Any]:
-        """A heading and one paragraph per source."""
-        heading = self.simple(title, ("Heading 1",), bold=True, center=True)
-        page_break_before(heading)
-        out = [heading]
-        for entry in entries:
+    out = [simple(writer, table.title, ("Section Title", "Heading 1"), bold=True, center=True)]
+    for category in table.categories:
+        out.append(simple(writer, category.name, ("toa heading", "Heading 2"), bold=True))
+        entries = []
+        for authority in category.authorities:
             p = etree.Element(W_P)
             ppr = etree.SubElement(p, W_PPR)
-            style = self.style(("Bibliography", "Normal"))
+            style = writer.style(("table of authorities",))
             if style:
                 etree.SubElement(ppr, W_PSTYLE).set(W_VAL, style)
-            ind = etree.SubElement(ppr, w("ind"))
-            ind.set(w("left"), "720")
-            ind.set(w("hanging"), "720")
-            etree.SubElement(ppr, w("spacing")).set(w("after"), "120")
-            self.inlines(p, entry, DOCUMENT, None)
-            out.append(p)
-        return out
-
-    def finish(self) -> None:
-        """Renumber the notes in reference order."""
-        renumber(self.package.tree(DOCUMENT).find(w("body")), self.notes_root)
-
-
-#: Clark names of the tags and attributes a build writes most (made once, not per use).
-W_P, W_PPR, W_PSTYLE, W_R, W_RPR, W_RSTYLE, W_T = (
-    w(t) for t in ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "t"))
-W_VAL, W_ID, W_NAME = w("val"), w("id"), w("name")
-W_FOOTNOTE, W_FOOTNOTE_REFERENCE, W_FOOTNOTE_REF = (
-    w(t) for t in ("footnote", "footnoteReference", "footnoteRef"))
-W_BOOKMARK_START, W_BOOKMARK_END = w("bookmarkStart"), w("bookmarkEnd")
-W_INSTR_TEXT, W_FLD_CHAR, W_FLD_CHAR_TYPE = w("instrText"), w("fldChar"), w("fldCharType")
-
-#: Order of run properties that the OOXML schema requires.
-RPR_ORDER = ("rStyle", "rFonts", "b", "i", "smallCaps", "strike", "u", "vertAlign", "rtl")
+            tab = etree.SubElement(etree.SubElement(ppr, w("tabs")), w("tab"))
+            tab.set(W_VAL, "right")
+            tab.set(w("leader"), "dot")
+            tab.set(w("pos"), "9350")
+            etree.SubElement(ppr, w("ind")).set(w("hanging"), "360")
+            p.extend(fragment(writer.inlines_xml(authority.entry)))
+            add_text(etree.SubElement(p, W_R), "\t" + pages(authority.notes))
+            entries.append(p)
+        begin = etree.Element(W_P)
+        begin.extend(fragment(field(f'TOA \\c "{category.number}" \\p', "")))
+        # the field begins before the first entry and ends after the last
+        first, last = entries[0], entries[-1]
+        runs = list(begin.iter(W_R))
+        for run in reversed(runs[:3]):  # begin, instruction, separate
+            first.insert(1, run)
+        last.append(runs[-1])  # end
+        out.extend(entries)
+    return out
 
 
-def run_properties(span: Span, link_style: str | None) -> Any:
-    """``w:rPr`` for a span's marks, in schema order (built once per combination), or
-    None for a span without any."""
-    marks = (link_style, span.code, span.bold, span.italic, span.smallcaps, span.strike,
-             span.underline, span.sup, span.sub, is_rtl(span.text))
-    return copy.deepcopy(_properties(marks)) if any(marks) else None
+def list_of_sources(writer: BodyWriter, title: str, entries: Sequence[Sequence[Inline]]
+                    ) -> list[Any]:
+    """A heading and one paragraph per source."""
+    heading = simple(writer, title, ("Heading 1",), bold=True, center=True)
+    page_break_before(heading)
+    out = [heading]
+    for entry in entries:
+        p = etree.Element(W_P)
+        ppr = etree.SubElement(p, W_PPR)
+        style = writer.style(("Bibliography", "Normal"))
+        if style:
+            etree.SubElement(ppr, W_PSTYLE).set(W_VAL, style)
+        ind = etree.SubElement(ppr, w("ind"))
+        ind.set(w("left"), "720")
+        ind.set(w("hanging"), "720")
+        etree.SubElement(ppr, w("spacing")).set(w("after"), "120")
+        p.extend(fragment(writer.inlines_xml(entry)))
+        out.append(p)
+    return out
 
 
-@lru_cache(maxsize=256)
-def _properties(marks: tuple) -> Any:
-    link_style, code, bold, italic, smallcaps, strike, underline, sup, sub, rtl = marks
-    wanted: dict[str, dict[str, str]] = {}
-    if link_style:
-        wanted["rStyle"] = {"val": link_style}
-    if code:
-        wanted["rFonts"] = {"ascii": "Courier New", "hAnsi": "Courier New"}
-    for on, tag in ((bold, "b"), (italic, "i"), (smallcaps, "smallCaps"), (strike, "strike")):
-        if on:
-            wanted[tag] = {}
-    if underline:
-        wanted["u"] = {"val": "single"}
-    if sup or sub:
-        wanted["vertAlign"] = {"val": "superscript" if sup else "subscript"}
-    if rtl:
-        wanted["rtl"] = {}
-    rpr = etree.Element(W_RPR)
-    for tag in RPR_ORDER:
-        if tag in wanted:
-            el = etree.SubElement(rpr, w(tag))
-            for key, value in wanted[tag].items():
-                el.set(w(key), value)
-    return rpr
+#: Clark names of the tags and attributes written here most.
+W_P, W_PPR, W_PSTYLE, W_R, W_RPR = (w(t) for t in ("p", "pPr", "pStyle", "r", "rPr"))
+W_VAL, W_ID = w("val"), w("id")
+W_FOOTNOTE_REFERENCE = w("footnoteReference")
 
 
-RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufefc]")
+def run_properties_element(span: Span, link_style: str | None) -> Any:
+    """``w:rPr`` for a span's marks as an element, or None for a span without any."""
+    xml = run_properties(span, link_style)
+    return fragment(xml)[0] if xml else None
 
 
-def is_rtl(text: str) -> bool:
-    """Whether ``text`` is mostly right-to-left script (Hebrew, Arabic, ...)."""
-    if RTL.search(text) is None:
-        return False
-    rtl = len(RTL.findall(text))
-    return rtl * 2 >= sum(1 for ch in text if ch.isalpha())
-
-
-W_R, W_T, XML_SPACE = W_R, W_T, "{http://www.w3.org/XML/1998/namespace}space"
-
-
-def add_text(run: Any, text: str) -> None:
-    """Text into a run: tabs become ``w:tab``, newlines ``w:br``; spaces are kept."""
-    if "\n" not in text and "\t" not in text:  # the common case, quickly
-        if text:
-            t = etree.SubElement(run, W_T)
-            t.text = text
-            t.set(XML_SPACE, "preserve")
-        return
-    for i, line in enumerate(text.split("\n")):
-        if i:
-            etree.SubElement(run, w("br"))
-        for j, chunk in enumerate(line.split("\t")):
-            if j:
-                etree.SubElement(run, w("tab"))
-            if chunk:
-                t = etree.SubElement(run, W_T)
-                t.text = chunk
-                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+def add_text(run: Any, value: str) -> None:
+    """Text into a run element: tabs become ``w:tab``, newlines ``w:br``; spaces are kept."""
+    run.extend(fragment(text_runs(value)))
 
 
 def number(value: str | None) -> int:
@@ -995,38 +779,6 @@ def renumber(body: Any, notes_root: Any) -> None:
         notes_root.append(note)
 
 
-def heading_bookmark(label: str) -> str:
-    """The (hidden) bookmark on a labelled heading's number."""
-    return "_RefSec_" + re.sub(r"\W", "_", label)[:32]
-
-
-def note_bookmark(number: int) -> str:
-    """The (hidden) bookmark on the mark of footnote ``number``."""
-    return f"_RefNote{number}"
-
-
-def field_text(text: str) -> str:
-    """Text for a quoted field argument: no straight double quotes."""
-    return " ".join(text.replace('"', "”").split())
-
-
-def field(parent: Any, instruction: str, result: str | None) -> None:
-    """A complex field (``NOTEREF ...``) with its cached result (``None``: a field that
-    shows nothing, like ``TA``), in runs."""
-    kinds = ("begin", "instr", "separate", "result", "end") if result is not None \
-        else ("begin", "instr", "end")
-    for kind in kinds:
-        run = etree.SubElement(parent, W_R)
-        if kind == "instr":
-            text = etree.SubElement(run, W_INSTR_TEXT)
-            text.text = f" {instruction} "
-            text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        elif kind == "result":
-            add_text(run, result)
-        else:
-            etree.SubElement(run, W_FLD_CHAR).set(W_FLD_CHAR_TYPE, kind)
-
-
 def fill(filing: Filing, blocks: Sequence[Block], notes: Sequence[Sequence[Inline]],
          table: Any = None, sources: tuple[str, Sequence[Sequence[Inline]]] | None = None
          ) -> None:
@@ -1035,23 +787,26 @@ def fill(filing: Filing, blocks: Sequence[Block], notes: Sequence[Sequence[Inlin
     ``table`` (a table of authorities) goes where ``{{ authorities }}`` is, or before the
     body; ``sources`` (a title and entries) is a list of sources after it."""
     targets = {p.number for note in notes for p in note if isinstance(p, NoteRef)}
-    writer = _Writer(filing, targets, table)
+    writer, notes_root = writer_for(filing, targets, table)
     note_iter = iter(notes)
-    parent = filing.marker.getparent()
-    paragraphs = []
-    for block in blocks:  # each before the marker: linear (lxml's insert(i) is O(i))
+    written = []
+    for block in blocks:
         count = sum(isinstance(i, NoteMark) for i in block.inlines)
-        paragraphs.append(writer.paragraph(block, [next(note_iter) for _ in range(count)]))
-        filing.marker.addprevious(paragraphs[-1])
+        written.append(writer.paragraph(block, [next(note_iter) for _ in range(count)]))
+    paragraphs = fragment("".join(written))
+    for paragraph in paragraphs:  # each before the marker: linear (insert(i) is O(i))
+        filing.marker.addprevious(paragraph)
+    notes_root.extend(fragment("".join(writer.notes)))
+    parent = filing.marker.getparent()
     if sources is not None:  # an appendix: after everything, on a page of its own
         body = filing.package.tree(DOCUMENT).find(w("body"))
         end = body.find(w("sectPr"))
-        for paragraph in writer.list_of_sources(*sources):
+        for paragraph in list_of_sources(writer, *sources):
             if end is not None:
                 end.addprevious(paragraph)
             else:
                 body.append(paragraph)
-    entries = writer.table_of_authorities(table) if table is not None and table.categories \
+    entries = table_of_authorities(writer, table) if table is not None and table.categories \
         else []
     at = filing.authorities if filing.authorities is not None else paragraphs[0] \
         if paragraphs else filing.marker
@@ -1065,7 +820,7 @@ def fill(filing: Filing, blocks: Sequence[Block], notes: Sequence[Sequence[Inlin
         following = next_paragraph(entries[-1])
         if following is not None:
             page_break_before(following)
-    writer.finish()
+    renumber(filing.package.tree(DOCUMENT).find(w("body")), notes_root)
 
 
 #: ``w:pPr`` children that come before ``w:pageBreakBefore`` (the schema's order).

@@ -129,10 +129,31 @@ def swap_template(data: bytes) -> bytes:
 
 
 def flip_byte(data: bytes) -> bytes:
-    """One byte a third of the way in changed (or changed back): a damaged .docx of the
-    same size, which only a check of its content can see."""
+    """One byte a third of the way in changed: a damaged .docx of the same size, which
+    only a check of its content can see."""
     at = len(data) // 3
     return data[:at] + bytes([data[at] ^ 1]) + data[at + 1:]
+
+
+def damage_template(root: Path) -> None:
+    """Damage the template (its sound bytes kept beside the library), or repair it."""
+    path, sound = root / "extra" / "tpl.docx", root.parent / f"{root.name}.tpl.sound"
+    if sound.exists():
+        keeping_stat(path, lambda _: sound.read_bytes())
+        sound.unlink()
+    else:
+        sound.write_bytes(path.read_bytes())
+        keeping_stat(path, flip_byte)
+
+
+def edit_template(root: Path) -> None:
+    """The template's text changed (in place, same length); a damaged one stays damaged."""
+    path, sound = root / "extra" / "tpl.docx", root.parent / f"{root.name}.tpl.sound"
+    if sound.exists():
+        sound.write_bytes(swap_template(sound.read_bytes()))
+        keeping_stat(path, lambda _: flip_byte(sound.read_bytes()))
+    else:
+        keeping_stat(path, swap_template)
 
 
 def move_fact(root: Path) -> None:
@@ -165,8 +186,8 @@ EDITS: dict[str, Callable[[Path], None]] = {
                                            toggle(b"Paragraph", b"Paragrapx")),
     "sources.bib": lambda r: keeping_stat(r / "sources.bib", toggle(b"arch.txt}", b"arch.txx}")),
     "style": lambda r: keeping_stat(r / "extra" / "style.yaml", toggle(b"'Id.'", b"'Ib.'")),
-    "template": lambda r: keeping_stat(r / "extra" / "tpl.docx", swap_template),
-    "template damaged": lambda r: keeping_stat(r / "extra" / "tpl.docx", flip_byte),
+    "template": edit_template,
+    "template damaged": damage_template,
     "drafting.yaml": lambda r: keeping_stat(r / "drafting.yaml",
                                             toggle(b"2020-06-01", b"2030-06-01")),
     "move fact": move_fact,
