@@ -199,8 +199,9 @@ def _path(name: str) -> Path:
 
 
 @lru_cache(maxsize=1024)
-def _span_flags(bits: int) -> dict[str, bool]:
-    return {name: bool(bits & (1 << i)) for i, name in enumerate(SPAN_FLAGS)}
+def _span_flags(bits: int) -> tuple[bool, ...]:
+    """The flags of :data:`SPAN_FLAGS` that ``bits`` has, in that order."""
+    return tuple(bool(bits & (1 << i)) for i in range(len(SPAN_FLAGS)))
 
 
 def encode_inline(item: Inline) -> list[Any]:
@@ -241,8 +242,11 @@ def unplaced(data: list[Any]) -> list[Any]:
 def decode_inline(data: list[Any], at: Location | None = None) -> Inline:
     """The inverse of :func:`encode_inline` (``at``: see :func:`decode_blocks`)."""
     tag = data[0]
-    if tag == "S":
-        return Span(data[1], link=data[3], **_span_flags(data[2]))
+    if tag == "S":  # positional: three times quicker than by keyword (a build makes many)
+        bold, italic, underline, strike, sup, sub, smallcaps, code, argument = \
+            _span_flags(data[2])
+        return Span(data[1], bold, italic, underline, strike, sup, sub, smallcaps, data[3],
+                    code, argument)
     if tag == "B":
         return LineBreak()
     if tag == "b":
