@@ -15,7 +15,6 @@ beside files inside the library: anything else in it is ignored, never followed.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -25,6 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from drafting.cache import CACHE_DIR, temp_beside
 from drafting.errors import DraftingError, Location
+from drafting.hashing import sha256
 from drafting.values import dataclass
 
 JOURNAL = ".drafting-journal.json"
@@ -40,13 +40,13 @@ def journal_path(root: Path) -> Path:
 def digest(path: Path) -> str | None:
     """The SHA-256 of a file's bytes, or ``None`` when it is missing or unreadable."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
 
 
 def text_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return sha256(data).hexdigest()
 
 
 def fsync_folder(folder: Path) -> None:

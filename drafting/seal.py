@@ -12,11 +12,11 @@ check and is treated as absent: the result is computed again.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 from functools import lru_cache
 from pathlib import Path
+
+from drafting.hashing import blake2b, compare_digest
 
 MAGIC = b"drafting-sealed-1\n"
 KEY_BYTES = 32
@@ -67,7 +67,7 @@ def read_key(path: Path) -> bytes:
 def tag(payload: bytes, name: str) -> bytes:
     """The MAC of ``payload`` stored under ``name`` (moving a sealed file to another
     name breaks its seal)."""
-    mac = hashlib.blake2b(key=secret(), digest_size=TAG_CHARS // 2)
+    mac = blake2b(key=secret(), digest_size=TAG_CHARS // 2)
     mac.update(name.encode("utf-8", "surrogatepass") + b"\0")
     mac.update(payload)
     return mac.hexdigest().encode()
@@ -84,5 +84,5 @@ def unseal(data: bytes, name: str) -> bytes | None:
     if len(data) < head or not data.startswith(MAGIC) or data[head - 1:head] != b"\n":
         return None
     payload = data[head:]
-    return payload if hmac.compare_digest(data[len(MAGIC):head - 1], tag(payload, name)) \
+    return payload if compare_digest(data[len(MAGIC):head - 1], tag(payload, name)) \
         else None

@@ -15,7 +15,6 @@ never opened). This module loads nothing heavy, so a repeated check starts quick
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import stat
 from collections.abc import Iterable
@@ -26,6 +25,7 @@ from typing import Any
 from drafting.cache import CACHE_DIR, Cache, code_digest
 from drafting.errors import display_path
 from drafting.findings import Problem
+from drafting.hashing import blake2b
 
 VERSION = "2"
 #: Folders that hold no input of a check: git's own, and drafting's caches.
@@ -37,7 +37,7 @@ LARGEST = 64 * 1024 * 1024
 def library_digest(root: Path) -> str | None:
     """A digest of every file's path and content under ``root`` (None when a file is
     too large or cannot be read: then there is no shortcut)."""
-    h = hashlib.blake2b(digest_size=20)
+    h = blake2b(digest_size=20)
     try:
         for name, kind, data in sorted(entries(str(root), "")):
             named = name.encode("utf-8", "surrogateescape")  # every part's length first:
@@ -78,7 +78,7 @@ def file_digest(path: str) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > LARGEST:
             raise ValueError(path)
-        h = hashlib.blake2b(os.read(fd, info.st_size + 1), digest_size=20)  # mostly all
+        h = blake2b(os.read(fd, info.st_size + 1), digest_size=20)  # mostly all
         while chunk := os.read(fd, 1 << 20):  # a file that grew since it was listed
             h.update(chunk)
         return h.digest()
@@ -88,7 +88,7 @@ def file_digest(path: str) -> bytes:
 
 def key(library: str, today: dt.date | None) -> str:
     """The name of a check's result: the library, the date it is judged on, the code."""
-    return hashlib.blake2b(
+    return blake2b(
         f"{VERSION}\0{library}\0{today or dt.date.today()}\0{code_digest()}".encode(),
         digest_size=20).hexdigest()
 

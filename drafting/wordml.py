@@ -3,7 +3,6 @@ and the Word reader (``wordread``): the only modules that know Word XML."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import zipfile
@@ -13,6 +12,7 @@ from typing import Any
 from lxml import etree
 
 from drafting.errors import DraftingError, Location
+from drafting.hashing import sha1
 from drafting.inputs import read_bytes
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -176,12 +176,12 @@ FACT_BOOKMARK = re.compile(r"^_df_([0-9a-f]{10})_(\d+)_(\d+)(?:_([0-9a-f]{8}))?$
 
 def fact_digest(fact_id: str) -> str:
     """The part of a fact's bookmarks that names the fact."""
-    return hashlib.sha1(fact_id.encode("utf-8")).hexdigest()[:10]
+    return sha1(fact_id.encode("utf-8")).hexdigest()[:10]
 
 
 def text_version(body: str) -> str:
     """The part of a fact's bookmarks that names its text as built."""
-    return hashlib.sha1(body.strip().encode("utf-8")).hexdigest()[:8]
+    return sha1(body.strip().encode("utf-8")).hexdigest()[:8]
 
 
 def fact_bookmark(fact_id: str, occurrence: int, part: int, version: str = "") -> str:
