@@ -198,7 +198,21 @@ def parse_markdown(text: str, where: Location, library: Library) -> list[Block]:
 
 
 def parse_piece(piece: str, at: Location, memo: Cache | None) -> list[Block]:
-    """One piece's blocks, placed at ``at`` (parsed, or taken from ``memo``)."""
+    """One piece's blocks, placed at ``at`` (parsed, or taken from ``memo``).
+
+    The piece is kept with its fact marks numbered within it (:func:`local_marks`): a
+    fact's paragraph parses once whichever use of it in the brief it is, and a fact
+    added above does not make every paragraph below it new."""
+    local, numbers = local_marks(piece)
+    if numbers:
+        blocks = global_marks(parsed_piece(local, at, memo), numbers, piece)
+        if blocks is not None:
+            return blocks
+    return parsed_piece(piece, at, memo)
+
+
+def parsed_piece(piece: str, at: Location, memo: Cache | None) -> list[Block]:
+    """:func:`parse_piece` for the text as it is."""
     def parse() -> list:
         from drafting.markdown import parse_blocks
 
@@ -209,6 +223,42 @@ def parse_piece(piece: str, at: Location, memo: Cache | None) -> list[Block]:
             raise
 
     return decode_blocks(memoized(memo, piece.encode(), "piece", parse), at)
+
+
+def local_marks(piece: str) -> tuple[str, list[str]]:
+    """``piece`` with its fact marks numbered 0, 1, ... in order, and the numbers they
+    had (none when it has no marks)."""
+    numbers: list[str] = []
+
+    def local(match: re.Match) -> str:
+        if match[2] not in numbers:
+            numbers.append(match[2])
+        return f"{match[1]}{numbers.index(match[2])}{match[1]}"
+
+    if FACT_OPEN not in piece and FACT_CLOSE not in piece:
+        return piece, numbers
+    return FACT_MARK.sub(local, piece), numbers
+
+
+def global_marks(blocks: list[Block], numbers: list[str], piece: str) -> list[Block] | None:
+    """Blocks parsed from :func:`local_marks`' text with the marks numbered as in
+    ``piece`` again; None when a mark landed where this does not look (then the piece
+    is parsed as it is)."""
+    found = 0
+
+    def renumbered(item: Inline) -> Inline:
+        nonlocal found
+        if isinstance(item, Span) and (FACT_OPEN in item.text or FACT_CLOSE in item.text):
+            found += len(FACT_MARK.findall(item.text))
+            return item.styled(text=FACT_MARK.sub(
+                lambda m: f"{m[1]}{numbers[int(m[2])]}{m[1]}", item.text))
+        return item
+
+    out = [replace(block, inlines=tuple(renumbered(i) for i in block.inlines))
+           if any(isinstance(i, Span) and (FACT_OPEN in i.text or FACT_CLOSE in i.text)
+                  for i in block.inlines) else block
+           for block in blocks]
+    return out if found == len(FACT_MARK.findall(piece)) else None
 
 
 def check_text(text: str, where: Location, library: Library) -> list[DraftingError]:

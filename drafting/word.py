@@ -780,12 +780,15 @@ def renumber(body: Any, notes_root: Any) -> None:
 
 
 def fill(filing: Filing, blocks: Sequence[Block], notes: Sequence[Sequence[Inline]],
-         table: Any = None, sources: tuple[str, Sequence[Sequence[Inline]]] | None = None
-         ) -> None:
+         table: Any = None, sources: tuple[str, Sequence[Sequence[Inline]]] | None = None,
+         splice: bool = True) -> None:
     """Put the blocks where ``{{ body }}`` was; ``notes`` are the note contents in order.
 
     ``table`` (a table of authorities) goes where ``{{ authorities }}`` is, or before the
-    body; ``sources`` (a title and entries) is a list of sources after it."""
+    body; ``sources`` (a title and entries) is a list of sources after it. When the
+    template needs nothing of the body but its place (:func:`spliceable`), the body's
+    XML goes in as text when the parts are written; else it is parsed into the tree
+    (``splice=False`` asks for that: the two write the same bytes)."""
     targets = {p.number for note in notes for p in note if isinstance(p, NoteRef)}
     writer, notes_root = writer_for(filing, targets, table)
     note_iter = iter(notes)
@@ -793,6 +796,13 @@ def fill(filing: Filing, blocks: Sequence[Block], notes: Sequence[Sequence[Inlin
     for block in blocks:
         count = sum(isinstance(i, NoteMark) for i in block.inlines)
         written.append(writer.paragraph(block, [next(note_iter) for _ in range(count)]))
+    if splice and spliceable(filing, notes_root, table, sources):
+        if filing.authorities is not None:  # its place, with no table to put there
+            filing.authorities.getparent().remove(filing.authorities)
+        filing.package.splice(DOCUMENT, filing.marker, "".join(written))
+        end = etree.SubElement(notes_root, W_P)  # (a place at the notes' end)
+        filing.package.splice(writer.notes_name, end, "".join(writer.notes))
+        return
     paragraphs = fragment("".join(written))
     for paragraph in paragraphs:  # each before the marker: linear (insert(i) is O(i))
         filing.marker.addprevious(paragraph)
@@ -821,6 +831,19 @@ def fill(filing: Filing, blocks: Sequence[Block], notes: Sequence[Sequence[Inlin
         if following is not None:
             page_break_before(following)
     renumber(filing.package.tree(DOCUMENT).find(w("body")), notes_root)
+
+
+def spliceable(filing: Filing, notes_root: Any, table: Any, sources: Any) -> bool:
+    """Whether the body's XML can go in as text: no table of authorities or list of
+    sources to place around it, no footnotes of the template's own (the body's notes
+    are then numbered in order already, as :func:`renumber` would), and both parts
+    declaring the ``w:`` and ``r:`` prefixes the text uses."""
+    document = filing.package.tree(DOCUMENT)
+    return ((table is None or not table.categories) and sources is None
+            and all(n.get(w("type")) in SPECIAL_NOTES for n in notes_root)
+            and next(document.iter(W_FOOTNOTE_REFERENCE), None) is None
+            and all(root.nsmap.get("w") == W_NS and root.nsmap.get("r") == R_NS
+                    for root in (document, notes_root)))
 
 
 #: ``w:pPr`` children that come before ``w:pageBreakBefore`` (the schema's order).

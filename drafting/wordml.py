@@ -4,6 +4,7 @@ and the Word reader (``wordread``): the only modules that know Word XML."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -90,6 +91,7 @@ class Package:
             self.names = archive.namelist()
             self.data = {name: archive.read(name) for name in self.names}
         self.trees: dict[str, Any] = {}
+        self.splices: dict[str, list[tuple[bytes, bytes]]] = {}  # part: (placeholder, XML)
         self.style_ids: dict[str, str] | None = None  # known without parsing (word.py)
         self.where = where
         self.what = what
@@ -148,17 +150,31 @@ class Package:
             rel.set("TargetMode", "External")
         return rid
 
+    def splice(self, name: str, element: Any, xml: str) -> None:
+        """Put ``xml`` (elements written with the prefixes the part declares) where
+        ``element`` is in part ``name`` when the part is written, without parsing it: a
+        processing instruction with a name of this run's own holds the place."""
+        place = etree.ProcessingInstruction(f"drafting-splice-{os.urandom(8).hex()}")
+        element.getparent().replace(element, place)
+        self.splices.setdefault(name, []).append((etree.tostring(place), xml.encode()))
+
+    def serialised(self, name: str) -> bytes:
+        """An XML part as it is written (its splices in their places)."""
+        data = etree.tostring(self.trees[name], xml_declaration=True, encoding="UTF-8",
+                              standalone=True)
+        for placeholder, xml in self.splices.get(name, ()):
+            if data.count(placeholder) != 1:
+                raise ValueError(f"the place kept in {name} for its text is gone")
+            data = data.replace(placeholder, xml, 1)
+        return data
+
     def to_bytes(self) -> bytes:
         """The .docx file, with the changed parts serialised."""
         buffer = io.BytesIO()
         # (the level goes to writestr: a ZipInfo of our own does not take the archive's)
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name in self.names:
-                if name in self.trees:
-                    data = etree.tostring(self.trees[name], xml_declaration=True,
-                                          encoding="UTF-8", standalone=True)
-                else:
-                    data = self.data[name]
+                data = self.serialised(name) if name in self.trees else self.data[name]
                 # a fixed date: the same build gives the same bytes (reproducible)
                 info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED

@@ -73,3 +73,40 @@ def test_what_reaches_across_blank_lines_stays_whole() -> None:
                  "a\n\n[ilo\\]cas]: https://x", "- ```\n  a\n     \nafter",
                  "{#sec:legal}}\n\n# H"):
         assert len(chunks(text)) == 1, text
+
+
+MARKED = LINES + ["\u2e3217\u2e32A fact's first words", "its last words.\u2e3517\u2e35",
+                  "- \u2e323\u2e32an item", "> \u2e329\u2e32quoted", "\u2e3512\u2e35",
+                  "*\u2e324\u2e32emphasis*", "^[note \u2e325\u2e32 inside]", "\u2e32x\u2e32",
+                  "`\u2e326\u2e32 code`", "[link \u2e327\u2e32](https://e.org)"]
+
+
+def parsed_or_error(parse, *args) -> str:
+    try:
+        return repr(parse(*args))
+    except DraftingError as err:
+        return str(err)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(MARKED), max_size=8), st.sampled_from([0, 1, 99]))
+def test_a_piece_kept_with_its_marks_numbered_within_it_parses_as_itself(
+        lines: list[str], shift: int) -> None:
+    """parse_piece keeps a piece's parse under its marks numbered 0, 1, ...: the blocks
+    it gives are those of the piece as written, also when the cache entry was made by
+    the same piece with other numbers (another use of the fact)."""
+    import re
+    import tempfile
+
+    from drafting.assemble import parse_piece, parsed_piece
+    from drafting.cache import Cache
+
+    text = "\n".join(lines)
+    other = re.sub("([\u2e32\u2e35])(\\d+)\\1", lambda m: f"{m[1]}{int(m[2]) + shift}{m[1]}",
+                   text)
+    at = Location(PLACE, 7)
+    with tempfile.TemporaryDirectory() as folder:
+        memo = Cache(Path(folder), "t", "1")
+        parsed_or_error(parse_piece, text, at, memo)  # fills the cache
+        got = parsed_or_error(parse_piece, other, at, memo)
+    assert got == parsed_or_error(parsed_piece, other, at, None)
