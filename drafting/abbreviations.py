@@ -13,10 +13,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import field
 from typing import Any
 
+from drafting.patterns import pattern
 from drafting.values import dataclass
 
-WORD_SPLIT = re.compile(r"([^\w'’]+)")
-SINGLE_CAPITAL = re.compile(r"^[A-Z]\.$")
+WORD_SPLIT = pattern(r"([^\w'’]+)")
+SINGLE_CAPITAL = pattern(r"^[A-Z]\.$")
 MAX_PHRASE = 8  # the longest table key looked for, in words
 WORD_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
                  "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,

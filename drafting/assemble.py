@@ -20,6 +20,7 @@ from drafting.library import Library, read_text, split_front_matter, suggest
 from drafting.limits import EXPRESSION_ERRORS, too_deep
 from drafting.mdcut import chunks
 from drafting.model import Block, Citation, FactMark, Inline, Span, decode_blocks, encode_blocks
+from drafting.patterns import pattern
 from drafting.plainjinja import plain_calls, plain_render
 from drafting.values import dataclass
 
@@ -280,7 +281,7 @@ def template_line(error: BaseException) -> int | None:
     return line
 
 
-FACT_SLOT = re.compile("\ue005(\\d+)\ue005")
+FACT_SLOT = pattern("\ue005(\\d+)\ue005")
 
 
 def render_body(brief: Brief, library: Library, tree: Any = None
@@ -347,11 +348,11 @@ def render_slots(brief: Brief, library: Library, tree: Any = None
 #: :class:`FactMark` inlines after: Unicode punctuation, so that smart quotes and
 #: emphasis next to them behave as they would at the start or end of a line.
 FACT_OPEN, FACT_CLOSE = "\u2e32", "\u2e35"
-FACT_MARK = re.compile("([\u2e32\u2e35])(\\d+)\\1")
+FACT_MARK = pattern("([\u2e32\u2e35])(\\d+)\\1")
 #: What a line may start with before its text: quote marks, a list marker, a heading's.
-BLOCK_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|#{1,6}[ \t]+)?")
+BLOCK_PREFIX = pattern(r"^[ \t]*(?:>[ \t]?)*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|#{1,6}[ \t]+)?")
 #: Lines after which nothing may follow: an attributes line, a heading, a rule.
-UNMARKABLE = re.compile(r"^\s*(?:\{[^{}]*\}|#.*|[=\-*_ ]{3,}|```.*|~~~.*)\s*$")
+UNMARKABLE = pattern(r"^\s*(?:\{[^{}]*\}|#.*|[=\-*_ ]{3,}|```.*|~~~.*)\s*$")
 
 
 def marked(body: str, index: int) -> str:

@@ -133,17 +133,20 @@ def prepare(brief_path: Path, style: str | None = None,
         memo = Cache(root, "build", BUILD_CACHE_VERSION, keep=5000, blob_over=64 * 1024) \
             if use_cache else None
     brief = load_brief(brief_path, memo)
-    rendering = early_rendering(brief, style, root, memo, use_cache) if background else None
+    early = early_rendering(brief, style, root, memo, use_cache) if background else None
+    rendering = early[0] if early else None
     try:
         if library is None or brief.meta.get("bibliography"):
             library = open_library(brief_path, brief.meta, memo)
         assembled = assemble(brief, library)
-        chosen = choose_style(style, brief, library.root, memo)
+        # (worked out by early_rendering when it could; else here, errors in this order)
+        chosen = early[1] if early else choose_style(style, brief, library.root, memo)
         words = chosen.data.get("cross_reference") or {}
         assembled.blocks = resolve_cross_references(
             assembled.blocks, words.get("before", "supra"), words.get("after", "infra"))
-        template = template_path(brief.meta, library.root, brief.where())
-        context = filing_values(brief, chosen)
+        template = early[2] if early else template_path(brief.meta, library.root,
+                                                        brief.where())
+        context = early[3] if early else filing_values(brief, chosen)
     except BaseException:
         if rendering is not None:
             rendering.stop()
@@ -158,16 +161,19 @@ def filing_values(brief: Brief, style: Style) -> dict[str, Any]:
 
 
 def early_rendering(brief: Brief, style: str | None, root: Path, memo: Cache | None,
-                    use_cache: bool) -> word.Rendering | None:
+                    use_cache: bool
+                    ) -> tuple[word.Rendering, Style, Path, dict[str, Any]] | None:
     """The template's rendering, begun before the facts are read (in a forked child
-    when it is not in the cache); None when the style or template has a problem, which
-    :func:`prepare` then reports in its turn."""
+    when it is not in the cache), with the style, template and values it took; None
+    when the style or template has a problem, which :func:`prepare` then reports in
+    its turn."""
     try:
         chosen = choose_style(style, brief, root, memo)
         template = template_path(brief.meta, root, brief.where())
+        context = filing_values(brief, chosen)
         rendered = cache_path(root, "rendered", folder=True) if use_cache else None
-        return word.start_template(template, filing_values(brief, chosen), brief.where(),
-                                   rendered, background=True)
+        return (word.start_template(template, context, brief.where(), rendered,
+                                    background=True), chosen, template, context)
     except DraftingError:
         return None
 

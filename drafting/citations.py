@@ -10,6 +10,7 @@ import re
 
 from drafting.errors import DraftingError, Location
 from drafting.model import Citation, CiteItem
+from drafting.patterns import pattern
 
 #: Bluebook signals (rule 1.2), lowercase, as writers type them before a key.
 SIGNALS: tuple[str, ...] = (
@@ -29,9 +30,9 @@ SIGNALS: tuple[str, ...] = (
 
 KEY = r"[\w](?:[\w:.#$%&+?<>~/-]*[\w])?"
 #: Something in brackets is a citation when an ``@key`` starts a word in it.
-LOOKS_LIKE_CITATION = re.compile(r"(?:^|[\s;,(])-?@" + KEY)
-ITEM = re.compile(r"^(?P<prefix>.*?)(?:^|(?<=[\s,]))-?@(?P<key>" + KEY + r")(?P<suffix>.*)$", re.S)
-UNCLOSED = re.compile(r"\[(?:[^\]]*?[\s;,])?-?@" + KEY)
+LOOKS_LIKE_CITATION = pattern(r"(?:^|[\s;,(])-?@" + KEY)
+ITEM = pattern(r"^(?P<prefix>.*?)(?:^|(?<=[\s,]))-?@(?P<key>" + KEY + r")(?P<suffix>.*)$", re.S)
+UNCLOSED = pattern(r"\[(?:[^\]]*?[\s;,])?-?@" + KEY)
 
 
 def looks_like_citation(text: str) -> bool:

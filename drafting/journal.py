@@ -25,11 +25,12 @@ from pathlib import Path, PurePosixPath
 from drafting.cache import CACHE_DIR, temp_beside
 from drafting.errors import DraftingError, Location
 from drafting.hashing import sha256
+from drafting.patterns import pattern
 from drafting.values import dataclass
 
 JOURNAL = ".drafting-journal.json"
 VERSION = 1
-TEMP_NAME = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{12}\.tmp")
+TEMP_NAME = pattern(r"\.(?P<name>.+)\.[0-9a-f]{12}\.tmp")
 OFF_LIMITS = {".git", CACHE_DIR}
 
 

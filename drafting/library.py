@@ -17,6 +17,7 @@ from drafting.cache import Cache, decode_json, encode_json, memoized
 from drafting.errors import DraftingError, Location, raise_all
 from drafting.inputs import MAX_TEXT_BYTES, confined, find_root, read_bytes  # noqa: F401
 from drafting.model import Fact, Source
+from drafting.patterns import pattern
 from drafting.values import dataclass
 
 # PyYAML and bibtexparser load on first use: a rebuild whose files are all in the cache
@@ -30,14 +31,14 @@ VERBATIM_FIELDS = {"url", "doi", "file", "eprint", "urldate", "date", "isbn", "i
 BIBTEX_ALIASES = {"journal": "journaltitle", "address": "location", "school": "institution"}
 #: Name lists: decoded name by name, so ``{Human Rights Watch}`` stays one corporate name.
 NAME_FIELDS = {"author", "editor", "shortauthor", "translator"}
-FACT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-BARE_WORD = re.compile(r"^[A-Za-z][\w:.+-]*$")
+FACT_ID = pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+CONTROL = pattern(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+BARE_WORD = pattern(r"^[A-Za-z][\w:.+-]*$")
 #: The @strings BibTeX itself defines (``month = jan``, as Zotero and Better BibTeX
 #: write months): never "undefined".
 BIBTEX_MONTHS = frozenset(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
                            "oct", "nov", "dec"))
-LATEX_SPECIAL = re.compile(r"[\\{}~$]|--|``|''")
+LATEX_SPECIAL = pattern(r"[\\{}~$]|--|``|''")
 
 
 def read_text(path: Path) -> str:

@@ -6,10 +6,10 @@ from hanging, running out of memory or overflowing the stack on crafted input.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from drafting.errors import DraftingError, Location
+from drafting.patterns import pattern
 
 #: YAML (front matter, styles, drafting.yaml): size, nesting and nodes after aliases.
 MAX_YAML_BYTES = 1_000_000
@@ -98,7 +98,7 @@ def check_brackets(text: str, where: Location) -> None:
 
 
 #: What changes bracket depth: an escape, a bracket, a blank line (a new paragraph).
-BRACKETS = re.compile(r"\\.|[\[\]]|\n[ \t]*\n")
+BRACKETS = pattern(r"\\.|[\[\]]|\n[ \t]*\n")
 
 
 def deep_brace(text: str) -> int:
@@ -117,7 +117,7 @@ def deep_brace(text: str) -> int:
     return -1
 
 
-BRACES = re.compile(r"\\[{}]|[{}]|\n@")
+BRACES = pattern(r"\\[{}]|[{}]|\n@")
 
 
 def blank_deep_entries(text: str) -> tuple[str, list[int]]:

@@ -7,7 +7,6 @@ Two inline rules are added to markdown-it: ``citation`` for ``[... @key ...]`` a
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ from drafting.model import (
     SoftBreak,
     Span,
 )
+from drafting.patterns import pattern
 from drafting.plainmd import closing_bracket, place_note_marks, plain_blocks
 
 if TYPE_CHECKING:  # markdown-it loads only for text plainmd cannot read
@@ -45,7 +45,7 @@ HTML_MARKS = {
     "del": "strike",
     "sc": "smallcaps",
 }
-HTML_TAG = re.compile(r"^<(/?)([a-zA-Z]+)\s*/?>$")
+HTML_TAG = pattern(r"^<(/?)([a-zA-Z]+)\s*/?>$")
 MARK_TOKENS = {"em": "italic", "strong": "bold", "s": "strike", "sup": "sup"}
 #: Classes that mark text as the writer's own (``[...]{.argument}``, ``{.argument}`` before
 #: a paragraph): claims there need no source.
@@ -304,8 +304,8 @@ class _Converter:
         )
 
 
-CROSS_REF = re.compile(r"^\s*(?P<prefix>[^@\[\]]*?)\s*@(?P<label>sec:[\w:.-]+)\s*$")
-HEADING_LABEL = re.compile(r"\s*\{#([\w:.-]+)\}\s*$")
+CROSS_REF = pattern(r"^\s*(?P<prefix>[^@\[\]]*?)\s*@(?P<label>sec:[\w:.-]+)\s*$")
+HEADING_LABEL = pattern(r"\s*\{#([\w:.-]+)\}\s*$")
 
 
 def unescape(source: str) -> tuple[str, set[int]]:

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import re
 
+from drafting.patterns import pattern
+
 #: Lines that make a cut unsafe anywhere in the text: fences and HTML blocks of the
 #: kinds that may hold blank lines, and link reference definitions (which reach across
 #: the whole document), at a line's start or after quote and list markers.
-UNCUTTABLE = re.compile(r"^[ \t>*+\-\d.)]*(?:```|~~~|<(?:script|pre|style|textarea|!|\?))"
+UNCUTTABLE = pattern(r"^[ \t>*+\-\d.)]*(?:```|~~~|<(?:script|pre|style|textarea|!|\?))"
                         r"|^[ \t>*+\-\d.)]*\[(?:[^\]\\]|\\.)*\]:", re.M | re.I)
 #: What a blank line may hold (CommonMark: spaces and tabs, nothing else).
 BLANK = " \t"
 #: A line that starts a new block after a blank line, whatever came before: not
 #: indented (a list item's or code's continuation) and not a list item (a loose list).
-FRESH_START = re.compile(r"^(?![ \t]|(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$))\S")
+FRESH_START = pattern(r"^(?![ \t]|(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$))\S")
 #: An attributes line (``{.argument}``, ``{#sec:x}``) applies to the block after it.
-ATTRIBUTES_LINE = re.compile(r"^\s*\{.*\}\s*$")  # (the attrs plugin takes odd ones too)
+ATTRIBUTES_LINE = pattern(r"^\s*\{.*\}\s*$")  # (the attrs plugin takes odd ones too)
 
 
 def chunks(text: str) -> list[tuple[int, str]]:

@@ -12,16 +12,16 @@ holds them to Jinja's result.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from drafting.limits import MAX_RENDER_CHARS
+from drafting.patterns import pattern
 
 #: A fact call written the plain way: the id in quotes, no escapes, spaces only.
-FACT_CALL = re.compile(r"""\{\{ *fact\( *(?:"([^"\\\n{}]*)"|'([^'\\\n{}]*)') *\) *\}\}""")
+FACT_CALL = pattern(r"""\{\{ *fact\( *(?:"([^"\\\n{}]*)"|'([^'\\\n{}]*)') *\) *\}\}""")
 #: Where Jinja would start reading (the body environment's delimiters,
 #: :func:`drafting.assemble.body_env`): every ``{`` that begins one, overlaps included.
-JINJA_START = re.compile(r"\{(?=[{%]|##)")
+JINJA_START = pattern(r"\{(?=[{%]|##)")
 
 
 def plain_calls(source: str) -> list[tuple[str, int, int, int]] | None:

@@ -12,20 +12,20 @@ A hypothesis test holds it to the full parser's result, locations included.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from drafting.citations import looks_like_citation, parse_citation
 from drafting.errors import DraftingError, Location
 from drafting.model import Block, Inline, Note, NoteMark, SoftBreak, Span
+from drafting.patterns import pattern
 
 #: Characters that may mean something to Markdown (or to our attribute and note
 #: syntax) anywhere in a line, and whitespace but spaces and newlines (which CommonMark
 #: trims or expands); text with any of them goes to the full parser.
-MARKED = re.compile(r"[\\`*_<>&!#|~^{}\x00]|[^\S \n]")
+MARKED = pattern(r"[\\`*_<>&!#|~^{}\x00]|[^\S \n]")
 #: How a line may not start: indented, a list item, quote, heading, rule or
 #: setext underline (CommonMark block starts), or digits that could number a list.
-BLOCK_START = re.compile(r"[ +\-*>#=]|\d+[.)]")
+BLOCK_START = pattern(r"[ +\-*>#=]|\d+[.)]")
 NOTE_PUNCTUATION = ".,;:!?"
 QUOTES = "“”‘’"  # markdown-it's default: double open, close; single open, close
 APOSTROPHE = "’"
@@ -33,13 +33,13 @@ APOSTROPHE = "’"
 ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 #: Whitespace to markdown-it's smartquotes (besides U+2000–U+200A).
 WHITESPACE = frozenset("\t\n\v\f\r \xa0\u1680\u202f\u205f\u3000")
-QUOTE = re.compile("['\"]")
+QUOTE = pattern("['\"]")
 #: A line that marks the next paragraph as the writer's own words (no source needed).
-ATTRIBUTES = re.compile(r"\{\.(?:argument|own-knowledge)\}")
+ATTRIBUTES = pattern(r"\{\.(?:argument|own-knowledge)\}")
 #: An ATX heading: its level, its text, and a label at its end (a closing run of ``#``
 #: and trailing spaces dropped, as CommonMark drops them). A label with ``_`` is left
 #: to the full parser (``{#_a_}``: markdown-it reads emphasis there).
-ATX_HEADING = re.compile(r"(?P<level>#{1,6}) +(?P<text>.*?)(?: +\{#(?P<label>(?:[^\W_]|[:.-])+)\})?"
+ATX_HEADING = pattern(r"(?P<level>#{1,6}) +(?P<text>.*?)(?: +\{#(?P<label>(?:[^\W_]|[:.-])+)\})?"
                          r"(?: +#+)? *")
 
 

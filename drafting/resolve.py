@@ -34,6 +34,7 @@ from drafting.model import (
     Span,
     plain_text,
 )
+from drafting.patterns import pattern
 from drafting.values import dataclass
 
 FULL, ID, SUPRA, SHORT = "full", "id", "supra", "short"
@@ -116,7 +117,7 @@ def resolve(
     return out
 
 
-DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+DASHES = pattern(r"[\u2010-\u2015\u2212]")
 
 
 def normal_pin(pin: str) -> str:
@@ -136,7 +137,7 @@ def same_pin(pin: str, previous: str) -> bool:
 
 # ---------------------------------------------------------------- cross-references
 
-ENUMERATOR = re.compile(r"^\s*((?:[IVXLCDM]+|[A-Z]|\d+(?:\.\d+)*))[.)]?\s")
+ENUMERATOR = pattern(r"^\s*((?:[IVXLCDM]+|[A-Z]|\d+(?:\.\d+)*))[.)]?\s")
 
 
 def heading_number(block: Block) -> str:

@@ -43,22 +43,23 @@ from drafting.limits import (
     too_deep,
 )
 from drafting.model import Inline, NoteRef, Source, Span, decode_inline, encode_inline
+from drafting.patterns import pattern
 from drafting.resolve import FULL, ID, SHORT, SUPRA, ResolvedCitation, ResolvedItem, ResolvedNote
 from drafting.typography import Typography, typeset_inlines
 from drafting.values import dataclass
 
-MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#^~|&!])")
-MD_SPECIAL_ESCAPED = re.compile(r"\\([\\`*_\[\]<>#^~|&!])")
-AUTOLINK_OK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*$")
-SENTENCE_END = re.compile(r"(^|[.?!:][\"'”’)]*)\s*$")
-PIN_NEEDS_AT = re.compile(r"^(\d|[ivxlcdm]+\b(?!\.))", re.I)  # "at 5", "at xii"; not "cl. 3"
+MD_SPECIAL = pattern(r"([\\`*_\[\]<>#^~|&!])")
+MD_SPECIAL_ESCAPED = pattern(r"\\([\\`*_\[\]<>#^~|&!])")
+AUTOLINK_OK = pattern(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*$")
+SENTENCE_END = pattern(r"(^|[.?!:][\"'”’)]*)\s*$")
+PIN_NEEDS_AT = pattern(r"^(\d|[ivxlcdm]+\b(?!\.))", re.I)  # "at 5", "at xii"; not "cl. 3"
 BUILTIN_STYLES = ("house", "ibid", "bluebook")
 BUILTIN_FOLDER = Path(__file__).parent / "styles"
-TABLE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+TABLE_NAME = pattern(r"^[A-Za-z0-9_-]{1,40}$")
 #: ``{{ note }}`` prints the number between these (private-use) characters; the Word
 #: writer turns it into a field that Word keeps right when notes are added.
 NOTE_OPEN, NOTE_CLOSE = "\ue000", "\ue001"
-NOTE_NUMBER = re.compile(f"{NOTE_OPEN}(\\d+){NOTE_CLOSE}")
+NOTE_NUMBER = pattern(f"{NOTE_OPEN}(\\d+){NOTE_CLOSE}")
 ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
                   "September", "October", "November", "December")
 
@@ -788,7 +789,7 @@ def note_refs(parts: list[Inline]) -> list[Inline]:
 
 
 KEPT_SPACE = "\ue021"  # a value's own space, which tidy() must not remove
-TIDY_SPACES = re.compile(r" (?=[,.;)])|(?<=\() ")
+TIDY_SPACES = pattern(r" (?=[,.;)])|(?<=\() ")
 
 
 def tidy(text: str) -> str:

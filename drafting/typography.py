@@ -19,17 +19,18 @@ from dataclasses import replace
 from typing import Any
 
 from drafting.model import Block, Inline, Note, NoteMark, Span
+from drafting.patterns import pattern
 from drafting.values import dataclass
 
 NBSP = "\u00a0"
-SECTION_SPACE = re.compile(r"([§¶]+)[ \t]+(?=\S)")
-BEFORE_SECTION = re.compile(r"(?<=\.)[ \t]+(?=§)")
-ELLIPSIS = re.compile(r"(?P<lead>[ \t\u00a0]?)(?P<dots>\.(?:[ \t\u00a0]?\.){2,})")
-NUMBER_RANGE = re.compile(r"(?<=\d)-{2,3}(?=\d)")
-DASHES = re.compile(r"(?<![-/_])-{2,3}(?![-/_])")
+SECTION_SPACE = pattern(r"([§¶]+)[ \t]+(?=\S)")
+BEFORE_SECTION = pattern(r"(?<=\.)[ \t]+(?=§)")
+ELLIPSIS = pattern(r"(?P<lead>[ \t\u00a0]?)(?P<dots>\.(?:[ \t\u00a0]?\.){2,})")
+NUMBER_RANGE = pattern(r"(?<=\d)-{2,3}(?=\d)")
+DASHES = pattern(r"(?<![-/_])-{2,3}(?![-/_])")
 OPENS_AFTER = " \t\n\u00a0([{“‘—–-/"
-ADDRESS_HINT = re.compile(r"://|@|www\.|\\")
-ADDRESS = re.compile(r"[^\s<>()\[\]“”\"']*(?:://|@|www\.|\\)[^\s<>()\[\]“”\"']*")
+ADDRESS_HINT = pattern(r"://|@|www\.|\\")
+ADDRESS = pattern(r"[^\s<>()\[\]“”\"']*(?:://|@|www\.|\\)[^\s<>()\[\]“”\"']*")
 HIDDEN = "\ue020"  # a private-use character around the number of a hidden address
 
 

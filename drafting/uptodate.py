@@ -34,8 +34,8 @@ def still_built(root: Path, brief: Path, output: Path, style: str | None
     kept = Cache(root, "outputs", VERSION, keep=100).get(build_key(brief, output, style))
     if not isinstance(kept, dict) or not isinstance(kept.get("facts"), list):
         return None
-    if current_digest(output) != kept.get("output") or not unchanged(kept.get("reads")):
-        return None
+    if not unchanged(kept.get("reads")) or current_digest(output) != kept.get("output"):
+        return None  # (the inputs first: after an edit, one of them tells at once)
     if kept.get("named") != defining_files(root, kept["facts"]):  # a file added for an id
         return None
     footnotes = kept.get("footnotes")

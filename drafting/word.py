@@ -37,6 +37,7 @@ from drafting.model import (
     NoteRef,
     Span,
 )
+from drafting.patterns import pattern
 from drafting.seal import seal, unseal
 from drafting.store import write_output
 from drafting.values import dataclass
@@ -289,7 +290,7 @@ def expression_error(err: BaseException, path: Path) -> DraftingError:
     return DraftingError(f"error in a template field: {err}", Location(path))
 
 
-DOCXTPL_PREFIXES = re.compile(r"(\{[{%])(?:p|r|tr|tc)\s")
+DOCXTPL_PREFIXES = pattern(r"(\{[{%])(?:p|r|tr|tc)\s")
 
 
 def template_source(data: bytes) -> str:
@@ -350,13 +351,13 @@ def check_template(path: Path, context: dict[str, Any] | None = None,
 
 
 #: A front-matter field whose value is an e-mail address, printed as a mailto: link.
-EMAIL_FIELD = re.compile(r"(?:\w+_)?e-?mail", re.IGNORECASE)
-EMAIL_ADDRESS = re.compile(r"[^@\s<>()\[\]\"',;:]+@[^@\s<>()\[\]\"',;:]+\.[^@\s<>()\[\]\"',;:]+")
+EMAIL_FIELD = pattern(r"(?:\w+_)?e-?mail", re.IGNORECASE)
+EMAIL_ADDRESS = pattern(r"[^@\s<>()\[\]\"',;:]+@[^@\s<>()\[\]\"',;:]+\.[^@\s<>()\[\]\"',;:]+")
 #: Pandoc's superscript, as in the body: ``16^th^``.
-SUPERSCRIPT = re.compile(r"\^([^\s^]+)\^")
+SUPERSCRIPT = pattern(r"\^([^\s^]+)\^")
 #: Around the number of a value that prints as runs (private use: no text has it).
 RICH = "\ue021"
-RICH_MARK = re.compile(f"{RICH}(\\d+){RICH}")
+RICH_MARK = pattern(f"{RICH}(\\d+){RICH}")
 
 
 def rich_values(context: dict[str, Any], brief: Location

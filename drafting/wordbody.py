@@ -27,6 +27,7 @@ from drafting.model import (
     SoftBreak,
     Span,
 )
+from drafting.patterns import pattern
 from drafting.resolve import heading_number
 from drafting.wordml import DOCUMENT, R_NS, W_NS, Package, fact_bookmark
 
@@ -107,7 +108,7 @@ def _properties(marks: tuple) -> str:
     return f"<w:rPr>{inner}</w:rPr>"
 
 
-RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufefc]")
+RTL = pattern("[\u0590-\u08ff\ufb1d-\ufefc]")
 
 
 def is_rtl(value: str) -> bool:

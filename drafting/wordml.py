@@ -15,6 +15,7 @@ from lxml import etree
 from drafting.errors import DraftingError, Location
 from drafting.hashing import sha1
 from drafting.inputs import read_bytes
+from drafting.patterns import pattern
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -187,7 +188,7 @@ class Package:
 #: hex digits of the id's SHA-1 + which use in the brief + which paragraph of it + eight
 #: hex digits of the fact's text as built (so ``pull`` knows a fact changed since).
 #: Word allows 40 letters, digits and ``_`` in a name; a leading ``_`` hides it.
-FACT_BOOKMARK = re.compile(r"^_df_([0-9a-f]{10})_(\d+)_(\d+)(?:_([0-9a-f]{8}))?$")
+FACT_BOOKMARK = pattern(r"^_df_([0-9a-f]{10})_(\d+)_(\d+)(?:_([0-9a-f]{8}))?$")
 
 
 def fact_digest(fact_id: str) -> str:

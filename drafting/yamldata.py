@@ -19,11 +19,12 @@ from typing import Any
 
 from drafting.errors import DraftingError, Location, raise_all
 from drafting.limits import check_yaml
+from drafting.patterns import pattern
 
 YAML = "tag:yaml.org,2002:"
 SCALARS = {f"{YAML}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
-DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-NOT_FINITE = re.compile(r"^[-+]?\.(inf|nan)$", re.I)
+DATE = pattern(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+NOT_FINITE = pattern(r"^[-+]?\.(inf|nan)$", re.I)
 TAG_NAMES = {"set": "a set (!!set)", "binary": "binary data (!!binary)",
              "omap": "an ordered map (!!omap)", "pairs": "pairs (!!pairs)"}
 
@@ -31,11 +32,11 @@ TAG_NAMES = {"set": "a set (!!set)", "binary": "binary data (!!binary)",
 #: or plain one-line text, or a date. A plain text or word starts with a letter and holds
 #: none of YAML's indicators, so YAML could only read it as text, unless it is one of
 #: YAML 1.1's true/false/empty words (told apart below, in any case).
-PLAIN_LINE = re.compile(r"([a-z_][a-z0-9_-]*):[ ]+(.*)")
-PLAIN_TEXT = re.compile(r"[A-Za-z][^:#\[\]{},\"\\]*")
-QUOTED_TEXT = re.compile(r'"([^"\\]*)"|\'([^\']*)\'')
-WORD_LIST = re.compile(r"\[\s*((?:[A-Za-z][\w.-]*\s*,\s*)*[A-Za-z][\w.-]*)?\s*\]")
-PLAIN_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+PLAIN_LINE = pattern(r"([a-z_][a-z0-9_-]*):[ ]+(.*)")
+PLAIN_TEXT = pattern(r"[A-Za-z][^:#\[\]{},\"\\]*")
+QUOTED_TEXT = pattern(r'"([^"\\]*)"|\'([^\']*)\'')
+WORD_LIST = pattern(r"\[\s*((?:[A-Za-z][\w.-]*\s*,\s*)*[A-Za-z][\w.-]*)?\s*\]")
+PLAIN_DATE = pattern(r"(\d{4})-(\d{2})-(\d{2})")
 NOT_TEXT = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}
 
 
