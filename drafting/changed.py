@@ -20,26 +20,46 @@ from drafting.errors import DraftingError, Location
 
 def git(root: Path, *args: str) -> str:
     """A git command's output in the library (a located error if git cannot)."""
+    return gits(root, args)[0]
+
+
+def gits(root: Path, *commands: tuple[str, ...]) -> list[str]:
+    """The outputs of git commands run side by side in the library (a located error,
+    the first command's, if git cannot run one)."""
     try:
-        run = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
-                             text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as err:
+        running = [subprocess.Popen(["git", "-C", str(root), *args], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True)
+                   for args in commands]
+    except OSError as err:
         raise DraftingError(f"cannot run git ({err}); --changed needs git",
                             Location(root)) from None
-    if run.returncode != 0:
-        message = (run.stderr.strip().splitlines() or ["git failed"])[-1]
-        raise DraftingError(f"git: {message}; --changed needs a git repository and a "
-                            "commit, branch or tag such as origin/main", Location(root))
-    return run.stdout
+    try:
+        outputs = [run.communicate(timeout=60) for run in running]
+    except subprocess.TimeoutExpired as err:
+        raise DraftingError(f"cannot run git ({err}); --changed needs git",
+                            Location(root)) from None
+    finally:
+        for run in running:
+            if run.poll() is None:
+                run.kill()
+                run.wait()
+    for run, (_, errors) in zip(running, outputs, strict=True):
+        if run.returncode != 0:
+            message = (errors.strip().splitlines() or ["git failed"])[-1]
+            raise DraftingError(f"git: {message}; --changed needs a git repository and a "
+                                "commit, branch or tag such as origin/main", Location(root))
+    return [out for out, _ in outputs]
 
 
 def changed_files(root: Path, ref: str) -> list[Path]:
-    """Files changed since ``ref`` (committed or not), and new untracked files."""
-    top = Path(git(root, "rev-parse", "--show-toplevel").strip())
-    # --no-renames: a renamed file is its old name (gone) and its new one
-    names = git(root, "diff", "--name-only", "--no-renames", ref, "--").splitlines()
-    names += git(root, "ls-files", "--others", "--exclude-standard", "--full-name").splitlines()
-    return sorted({(top / name).resolve() for name in names if name.strip()})
+    """Files of the library changed since ``ref`` (committed or not), and new untracked
+    files (both asked of git at once, as paths from the library's folder)."""
+    # --no-renames: a renamed file is its old name (gone) and its new one; -z: names as
+    # they are (not quoted, as git quotes a name with a non-ASCII letter)
+    changed, new = gits(root, ("diff", "--name-only", "-z", "--relative", "--no-renames", ref,
+                               "--"), ("ls-files", "-z", "--others", "--exclude-standard"))
+    names = changed.split("\0") + new.split("\0")
+    return sorted({(root / name).resolve() for name in names if name.strip()})
 
 
 def changed_keys(root: Path, ref: str) -> set[str]:

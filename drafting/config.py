@@ -47,13 +47,12 @@ def load_config(root: Path) -> CheckConfig:
     """Read ``drafting.yaml``; defaults when there is none. Every bad setting is an error
     naming its line."""
     from drafting.library import read_text
-    from drafting.yamldata import parse_yaml
 
     path = root / CONFIG_FILE
     if not path.is_file():
         return CheckConfig()
     text = read_text(path)
-    data = parse_yaml(text, path, 1) or {}
+    data = parsed(root, path, text) or {}
     if not isinstance(data, dict):
         raise DraftingError("drafting.yaml must be 'name: value' settings", Location(path, 1))
     check = data.get("check") or {}
@@ -74,6 +73,22 @@ def load_config(root: Path) -> CheckConfig:
                             setting_line(path, text, "style"))
     return CheckConfig(stale_after_days=days, today=as_date(today) if today else None,
                        style=style)
+
+
+def parsed(root: Path, path: Path, text: str) -> Any:
+    """drafting.yaml's data, kept in the library's cache by its text (its nested
+    settings need PyYAML, whose loading is a tenth of a ``check --changed``)."""
+    from drafting.cache import Cache, decode_json, encode_json, memoized
+
+    def parse() -> Any:
+        from drafting.yamldata import parse_yaml
+
+        return parse_yaml(text, path, 1)
+
+    cache = Cache(root, "config", "1", keep=4)
+    data = memoized(cache, text.encode(), "config", parse, encode_json, decode_json)
+    cache.save()
+    return data
 
 
 def setting_line(path: Path, text: str, name: str) -> Location:

@@ -149,3 +149,21 @@ def test_a_focused_check_reports_what_a_full_one_does(repo: Path, edits: list[st
     assert run_check(repo, changed="HEAD") == expected  # focused (fills the cache)
     assert run_check(repo, changed="HEAD") == expected  # and again, from the cache
     assert run_check(repo) == run_check(repo, use_cache=False)  # the cache is still whole
+
+
+def test_a_fact_with_a_non_ascii_name_and_a_library_in_a_subfolder(tmp_path: Path) -> None:
+    """git quotes a name with a non-ASCII letter unless asked not to (-z); a library in
+    a folder of a larger repository sees its own changes, not the repository's."""
+    top = tmp_path / "repo"
+    root = copy_example(top / "libraries" / "kz")
+    run("git", "init", "-q", cwd=top)
+    (top / "README.txt").write_text("outside the library\n", encoding="utf-8")
+    run("git", "add", "-A", cwd=top)
+    assert run("git", "commit", "-qm", "library", cwd=top).returncode == 0
+    fact = root / "snippets" / "kazakhstan" / "қазақстан-ереуіл.md"
+    fact.write_text("---\ntitle: A strike\n---\nAn unsourced claim that 42 percent agree.\n",
+                    encoding="utf-8")
+    (top / "README.txt").write_text("changed outside\n", encoding="utf-8")
+    result = check(root, "--changed", "HEAD", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    assert paths(result) == {"snippets/kazakhstan/қазақстан-ереуіл.md"}

@@ -23,3 +23,33 @@ def test_scan_matches_rglob_on_awkward_names(tmp_path: Path) -> None:
     assert found == expected and list(found) == list(expected)
     assert [str(p) for ps in found.values() for p in ps] == \
         [str(p) for ps in expected.values() for p in ps]
+
+
+def test_scan_matches_rglob_whatever_the_names(tmp_path_factory) -> None:
+    """Names whose characters sort before and after the separator ('!', ' ', '-', '.')
+    and folders that are prefixes of others: the order is still rglob's."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    parts = st.text(st.sampled_from("ab!-. é"), min_size=1, max_size=3).filter(
+        lambda p: p not in (".", ".."))
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.lists(parts, min_size=1, max_size=3), min_size=1, max_size=8))
+    def check(paths: list[list[str]]) -> None:
+        snippets = tmp_path_factory.mktemp("s") / "snippets"
+        for path in paths:
+            target = snippets.joinpath(*path[:-1], path[-1] + ".md")
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text("x", encoding="utf-8")
+            except (FileExistsError, NotADirectoryError, IsADirectoryError):
+                continue
+        expected: dict[str, list[Path]] = {}
+        for found_path in sorted(snippets.rglob("*.md")):
+            expected.setdefault(found_path.stem, []).append(found_path)
+        found = scan_facts(snippets)
+        assert [(k, [str(p) for p in v]) for k, v in found.items()] == \
+            [(k, [str(p) for p in v]) for k, v in expected.items()]
+
+    check()
