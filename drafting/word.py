@@ -15,6 +15,7 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from drafting.cache import (
     jinja,
     read_cached,
     replace_file,
+    template_from,
     typed_key,
 )
 from drafting.errors import DraftingError, Location
@@ -320,17 +322,15 @@ def check_template(path: Path, context: dict[str, Any] | None = None,
                    brief: Location | None = None) -> None:
     """Check a template without the Word stack: a sound .docx, valid Jinja, one paragraph
     holding only ``{{ body }}``, and, given a brief's ``context``, every field defined."""
-    data = read_template(path)
-    check_xml_parts(data, path)
-    source = read_template_source(data, path)
+    source = checked_source(path, read_template(path))
     if context is not None:
         context = rich_values(context, brief or Location(path))[0]
     try:
         if context is None:
             template_environment().parse(source)
             rendered = re.sub(r"\{\{-?\s*body\s*-?\}\}", BODY_MARKER, source)
-        else:
-            rendered = template_environment().from_string(source).render(
+        else:  # (a check renders every brief's: compiled once per process)
+            rendered = template_from(checking_environment(), source).render(
                 {**context, **PLACEHOLDERS})
     except jinja("UndefinedError") as err:
         if context is not None:
@@ -348,6 +348,28 @@ def check_template(path: Path, context: dict[str, Any] | None = None,
     if sum(line.strip() == BODY_MARKER for line in rendered.splitlines()) != 1:
         raise DraftingError("template needs exactly one paragraph holding only {{ body }}",
                             Location(path))
+
+
+#: Templates whose parts parsed, and their Jinja source, by path and digest (a check
+#: checks every brief's template: the same few, over and over).
+_CHECKED: dict[tuple[str, str], str] = {}
+
+
+def checked_source(path: Path, data: bytes) -> str:
+    """The Jinja source of a template whose XML parts all parse (else an error)."""
+    key = (str(path), digest(data, "checked-template"))
+    if key not in _CHECKED:
+        check_xml_parts(data, path)
+        if len(_CHECKED) >= 32:  # (a watch runs for hours: keep the memo small)
+            _CHECKED.clear()
+        _CHECKED[key] = read_template_source(data, path)
+    return _CHECKED[key]
+
+
+@lru_cache(maxsize=1)
+def checking_environment() -> Any:
+    """One :func:`template_environment` for checking templates in this process."""
+    return template_environment()
 
 
 #: A front-matter field whose value is an e-mail address, printed as a mailto: link.

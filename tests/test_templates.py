@@ -101,3 +101,25 @@ def test_names_a_template_binds_itself_are_not_fields(tmp_path: Path) -> None:
     names = {f.name for f in template_fields(template)}
     assert {"parties", "title", "docket"} <= names
     assert not names & {"p.name", "loop.index", "t", "range"}, names
+
+
+def test_a_template_checked_again_after_an_edit_of_the_same_size(tmp_path) -> None:
+    """check_template keeps a template's parsed parts by its content: an edit that keeps
+    its size is checked afresh (here it breaks the template)."""
+    import shutil
+    from pathlib import Path
+
+    import pytest as _pytest
+
+    from drafting.errors import DraftingError
+    from drafting.word import check_template
+
+    path = tmp_path / "t.docx"
+    shutil.copy(Path(__file__).resolve().parent.parent / "templates" / "pre-hearing-brief.docx",
+                path)
+    check_template(path)
+    data = path.read_bytes()
+    at = len(data) // 3
+    path.write_bytes(data[:at] + bytes([data[at] ^ 1]) + data[at + 1:])
+    with _pytest.raises(DraftingError):
+        check_template(path)
