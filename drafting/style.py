@@ -603,10 +603,10 @@ TABLE_SHAPES = {"words": "'Word: Abbr.' pairs", "places": "'Place: Abbr.' pairs"
 
 def parse_tables(texts: tuple[tuple[Path | None, str], ...]) -> Tables:
     """The tables from their texts, each checked to be ``name: {Word: Abbr.}`` data."""
-    from drafting.yamldata import parse_yaml
-
     parsed = []
     for path, text in texts:
+        from drafting.yamldata import parse_yaml  # (only for a style with tables)
+
         data = parse_yaml(text, path or Path("built-in table"), 1, "table") or {}
         if not isinstance(data, dict):
             raise DraftingError("a table must map names (words, places, periodicals, "

@@ -165,10 +165,6 @@ def start_template(path: Path, context: dict[str, Any], brief: Location,
     """:func:`render_template` begun: from the cache, or rendered by docxtpl, with
     ``background`` in a forked child (:class:`~drafting.parallel.Forked`) while the
     build goes on; :meth:`Rendering.filing` finishes it."""
-    from functools import partial
-
-    from drafting.parallel import Forked, Here
-
     template = read_template(path, checked=False)
     try:
         context, rich = rich_values(context, brief)
@@ -178,6 +174,10 @@ def start_template(path: Path, context: dict[str, Any], brief: Location,
     key = rendered_key(template, context)
     rendering = Rendering(path, cache, key, rich, cached_rendering(cache, key))
     if rendering.data is None:  # (a rendering kept for these very bytes was checked)
+        from functools import partial
+
+        from drafting.parallel import Forked, Here
+
         check_docx(template, Location(path))
         work = partial(render_with_docxtpl, template, path, context, brief)
         rendering.work = Forked(work) if background else Here(work)
