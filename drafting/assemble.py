@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import field, replace
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -255,7 +255,7 @@ def global_marks(blocks: list[Block], numbers: list[str], piece: str) -> list[Bl
                 lambda m: f"{m[1]}{numbers[int(m[2])]}{m[1]}", item.text))
         return item
 
-    out = [replace(block, inlines=tuple(renumbered(i) for i in block.inlines))
+    out = [block.with_inlines(tuple(renumbered(i) for i in block.inlines))
            if any(isinstance(i, Span) and (FACT_OPEN in i.text or FACT_CLOSE in i.text)
                   for i in block.inlines) else block
            for block in blocks]
@@ -400,7 +400,7 @@ def fact_marks(blocks: list[Block], facts: list[str], versions: dict[str, str] |
                     inlines.append(FactMark(facts[index], uses[index],
                                             pieces[n + 1] == FACT_OPEN,
                                             (versions or {}).get(facts[index], "")))
-        out.append(replace(block, inlines=tuple(inlines)))
+        out.append(block.with_inlines(tuple(inlines)))
     return out
 
 

@@ -9,7 +9,7 @@ start) and four times the time to make, and a build makes tens of thousands.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import field, replace
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Union
@@ -35,8 +35,9 @@ class Span:
     argument: bool = False  # marked as the writer's own words: no source needed
 
     def styled(self, **marks: Any) -> Span:
-        """A copy with other marks."""
-        return replace(self, **marks)
+        """A copy with other marks (made directly: twice as quick as ``replace``, and a
+        build makes thousands)."""
+        return Span(**{**self.__dict__, **marks})
 
 
 @dataclass(unsafe_hash=True)
@@ -145,6 +146,10 @@ class Block:
     argument: bool = False  # the whole block is marked {.argument}
     line: int = 0  # 1-based line in its file, 0 when unknown
     label: str = ""  # a heading's label ({#sec:legal}), for cross-references
+
+    def with_inlines(self, inlines: tuple[Inline, ...]) -> Block:
+        """A copy holding other inlines (made directly: quicker than ``replace``)."""
+        return Block(self.kind, inlines, self.level, self.argument, self.line, self.label)
 
 
 @dataclass

@@ -184,6 +184,5 @@ def resolve_cross_references(blocks: list[Block], before: str = "supra",
 
 
 def replace_block(block: Block, inlines: tuple[Inline, ...]) -> Block:
-    from dataclasses import replace
 
-    return block if inlines == block.inlines else replace(block, inlines=inlines)
+    return block if inlines == block.inlines else block.with_inlines(inlines)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from drafting.model import Block, Inline, Note, NoteMark, Span
@@ -130,7 +129,7 @@ def typeset_blocks(blocks: Sequence[Block], rules: Typography) -> list[Block]:
     out = []
     for block in blocks:
         inlines = tuple(typeset_inlines(block.inlines, rules))
-        out.append(block if inlines == block.inlines else replace(block, inlines=inlines))
+        out.append(block if inlines == block.inlines else block.with_inlines(inlines))
     return out
 
 

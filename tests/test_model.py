@@ -57,3 +57,13 @@ def test_an_inline_comes_back_from_its_plain_form(inline) -> None:
 def test_blocks_come_back_from_their_plain_form(blocks: list[Block]) -> None:
     stored = json.loads(json.dumps(encode_blocks(blocks)))
     assert repr(decode_blocks(stored)) == repr(blocks)
+
+
+@given(st.builds(Block, st.sampled_from(["para", "heading"]), st.lists(INLINES, max_size=3)
+                 .map(tuple), st.integers(0, 3), st.booleans(), st.integers(0, 50), WORDS),
+       st.lists(INLINES, max_size=3).map(tuple), SPANS, WORDS, st.booleans())
+def test_the_quick_copies_are_what_replace_makes(block, inlines, span, text, bold) -> None:
+    from dataclasses import replace
+
+    assert repr(block.with_inlines(inlines)) == repr(replace(block, inlines=inlines))
+    assert repr(span.styled(text=text, bold=bold)) == repr(replace(span, text=text, bold=bold))
