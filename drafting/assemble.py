@@ -206,7 +206,7 @@ def parse_piece(piece: str, at: Location, memo: Cache | None) -> list[Block]:
     added above does not make every paragraph below it new."""
     local, numbers = local_marks(piece)
     if numbers:
-        blocks = global_marks(parsed_piece(local, at, memo), numbers, piece)
+        blocks = global_marks(parsed_piece(local, at, memo), numbers, local)
         if blocks is not None:
             return blocks
     return parsed_piece(piece, at, memo)
@@ -241,16 +241,17 @@ def local_marks(piece: str) -> tuple[str, list[str]]:
     return FACT_MARK.sub(local, piece), numbers
 
 
-def global_marks(blocks: list[Block], numbers: list[str], piece: str) -> list[Block] | None:
-    """Blocks parsed from :func:`local_marks`' text with the marks numbered as in
-    ``piece`` again; None when a mark landed where this does not look (then the piece
+def global_marks(blocks: list[Block], numbers: list[str], local: str) -> list[Block] | None:
+    """Blocks parsed from :func:`local_marks`' text ``local`` with the marks numbered as
+    in the piece again; None unless every mark of ``local`` came out, in its order, in
+    the blocks' own text (one swallowed by an HTML block, or a mark written as a
+    character reference, would make the numbers mean something else: then the piece
     is parsed as it is)."""
-    found = 0
+    found: list[tuple[str, str]] = []
 
     def renumbered(item: Inline) -> Inline:
-        nonlocal found
         if isinstance(item, Span) and (FACT_OPEN in item.text or FACT_CLOSE in item.text):
-            found += len(FACT_MARK.findall(item.text))
+            found.extend(FACT_MARK.findall(item.text))
             return item.styled(text=FACT_MARK.sub(
                 lambda m: f"{m[1]}{numbers[int(m[2])]}{m[1]}", item.text))
         return item
@@ -259,7 +260,7 @@ def global_marks(blocks: list[Block], numbers: list[str], piece: str) -> list[Bl
            if any(isinstance(i, Span) and (FACT_OPEN in i.text or FACT_CLOSE in i.text)
                   for i in block.inlines) else block
            for block in blocks]
-    return out if found == len(FACT_MARK.findall(piece)) else None
+    return out if found == FACT_MARK.findall(local) else None
 
 
 def check_text(text: str, where: Location, library: Library) -> list[DraftingError]:

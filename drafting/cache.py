@@ -231,7 +231,12 @@ class Cache:
 
     def read_blob(self, key: str) -> Any:
         """A large result from its own sealed file (None when missing or damaged)."""
-        return self.read_sealed(self.blobs / f"{key}.json", f"blob:{key}")
+        return self.read_sealed(self.blobs / f"{key}.json", self.blob_label(key))
+
+    def blob_label(self, key: str) -> str:
+        """What a blob is sealed under: its key and this cache's version (a blob that
+        another version of drafting wrote under the same key is not this one's)."""
+        return f"blob:{self.version}:{key}"
 
     @staticmethod
     def read_sealed(path: Path, name: str) -> Any:
@@ -286,7 +291,7 @@ class Cache:
             text = kept[key]
             if len(text) > self.blob_over:
                 self.blobs.mkdir(exist_ok=True)
-                replace_file(self.blobs / f"{key}.json", seal.seal(text, f"blob:{key}"))
+                replace_file(self.blobs / f"{key}.json", seal.seal(text, self.blob_label(key)))
                 kept[key] = BLOB
 
     def drop_blobs(self, kept: set[str]) -> None:

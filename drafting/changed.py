@@ -56,8 +56,13 @@ def changed_files(root: Path, ref: str) -> list[Path]:
     files (both asked of git at once, as paths from the library's folder)."""
     # --no-renames: a renamed file is its old name (gone) and its new one; -z: names as
     # they are (not quoted, as git quotes a name with a non-ASCII letter)
-    changed, new = gits(root, ("diff", "--name-only", "-z", "--relative", "--no-renames", ref,
-                               "--"), ("ls-files", "-z", "--others", "--exclude-standard"))
+    if ref.startswith("-"):  # git would take it for an option (--output=FILE writes)
+        raise DraftingError(f"'{ref}' is not a commit, branch or tag; give one such as "
+                            "origin/main", Location(root))
+    # (ls-files first: outside a repository its error says so; git diff would compare
+    # files instead and print its usage)
+    new, changed = gits(root, ("ls-files", "-z", "--others", "--exclude-standard"),
+                        ("diff", "--name-only", "-z", "--relative", "--no-renames", ref, "--"))
     names = changed.split("\0") + new.split("\0")
     return sorted({(root / name).resolve() for name in names if name.strip()})
 

@@ -46,9 +46,17 @@ PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True
 FRAGMENT = f'<w:fragment xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
 
 
+#: Characters XML 1.0 cannot hold at all (a library file may not have them, but a
+#: character reference such as ``&#12;`` in a fact's Markdown gives one): dropped.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def text(value: str) -> str:
-    """``value`` as element content (a parser keeps every character of it). Chained
-    ``replace`` calls: ``str.translate`` with a table is ten times slower here."""
+    """``value`` as element content (a parser keeps every character of it, but those
+    XML cannot hold). Chained ``replace`` calls: ``str.translate`` with a table is ten
+    times slower here."""
+    if NOT_XML.search(value):
+        value = NOT_XML.sub("", value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
         .replace("\r", "&#13;")
 

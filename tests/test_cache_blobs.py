@@ -61,3 +61,19 @@ def test_a_blob_no_longer_kept_is_deleted(tmp_path: Path) -> None:
     later.put("small", SMALL)  # "big" is not used by this run, and none are kept
     later.save()
     assert blobs(tmp_path) == [] and index(tmp_path) == {"small": SMALL}
+
+
+def test_a_blob_another_version_wrote_under_the_same_key_is_a_miss(tmp_path: Path) -> None:
+    """Version 1 keeps a large result; version 2 then writes its own under the same key;
+    version 1's index put back (a Ctrl-C between version 2's writes, or version 1
+    reading while version 2 writes) must not hand version 2's result to version 1."""
+    first = Cache(tmp_path, "t", "1", keep=10, blob_over=100)
+    first.put("big", BIG)
+    first.save()
+    index_path = tmp_path / CACHE_DIR / "t.json"
+    index = index_path.read_bytes()
+    second = Cache(tmp_path, "t", "2", keep=10, blob_over=100)
+    second.put("big", {"text": "z" * 500})
+    second.save()
+    index_path.write_bytes(index)
+    assert Cache(tmp_path, "t", "1", keep=10, blob_over=100).get("big") is None

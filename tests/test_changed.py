@@ -167,3 +167,17 @@ def test_a_fact_with_a_non_ascii_name_and_a_library_in_a_subfolder(tmp_path: Pat
     result = check(root, "--changed", "HEAD", "--format", "json")
     assert result.returncode == 1, result.stderr
     assert paths(result) == {"snippets/kazakhstan/қазақстан-ереуіл.md"}
+
+
+def test_a_ref_like_an_option_and_a_folder_outside_git_are_clear_errors(repo: Path,
+                                                                      tmp_path: Path) -> None:
+    """A ref that starts with '-' is never handed to git (``--output=FILE`` would make
+    git write a file); outside a repository the error says so."""
+    target = tmp_path / "written-by-git"
+    result = check(repo, f"--changed=--output={target}")
+    assert result.returncode == 1 and not target.exists()
+    assert "is not a commit, branch or tag" in result.stderr
+    outside = copy_example(tmp_path / "no-git")
+    result = check(outside, "--changed", "HEAD")
+    assert result.returncode == 1 and "not a git repository" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr

@@ -110,3 +110,14 @@ def test_a_piece_kept_with_its_marks_numbered_within_it_parses_as_itself(
         parsed_or_error(parse_piece, text, at, memo)  # fills the cache
         got = parsed_or_error(parse_piece, other, at, memo)
     assert got == parsed_or_error(parsed_piece, other, at, None)
+
+
+def test_a_mark_lost_in_html_is_not_made_up_by_a_character_reference() -> None:
+    """A real mark swallowed by an HTML block, and a mark written as character
+    references: the count of marks agrees, their order and kinds do not; the piece is
+    then parsed as written (found by a red team)."""
+    from drafting.assemble import parse_piece, parsed_piece
+
+    text = "<!-- c -->\u2e351\u2e35\nAfter &#x2E32;0&#x2E32; text."
+    at = Location(PLACE, 7)
+    assert repr(parse_piece(text, at, None)) == repr(parsed_piece(text, at, None))

@@ -75,3 +75,22 @@ def test_a_table_of_authorities_or_a_templates_own_note_uses_the_tree(
     with monkeypatch.context() as patched:
         spliced, tree, calls = both_ways(tmp_path, patched)
     assert spliced == tree and calls == [False]
+
+
+def test_a_character_reference_xml_cannot_hold_is_dropped(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """``&#12;`` in a fact's Markdown decodes to a form feed, which XML cannot hold: the
+    document is still sound (it used to be written unreadable), both ways alike."""
+    import docx
+
+    make_library(tmp_path)
+    (tmp_path / "snippets" / "a.md").write_text(
+        "---\ntitle: A\n---\nCtrl [&#12;] vt [&#11;] nul [&#0;] end. [@grishin-2019, 3]\n",
+        encoding="utf-8")
+    with monkeypatch.context() as patched:
+        spliced, tree, calls = both_ways(tmp_path, patched)
+    assert spliced == tree and calls == [True]
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "build" / "spliced.docx"))
+                     .paragraphs)
+    line = next(t for t in text.splitlines() if t.startswith("Ctrl ["))
+    assert line.endswith("] end.") and not any(ch in line for ch in "\x0b\x0c\x00")

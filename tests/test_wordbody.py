@@ -15,7 +15,8 @@ from drafting.wordml import DOCUMENT, W_NS, Package
 #: with the characters XML escapes, tabs, line ends and right-to-left script.
 TEXT = st.lists(st.text(st.characters(blacklist_categories=("Cs", "Cc"),
                                       blacklist_characters="\ufffe\uffff"), max_size=8)
-                | st.sampled_from(list("&<>\"'\t\n\r ") + ["مرحبا", "שלום", "]]>"]),
+                | st.sampled_from(list("&<>\"'\t\n\r \x0b\x0c\x00\ufffe")
+                                  + ["مرحبا", "שלום", "]]>", "<?pi?>"]),
                 max_size=6).map("".join)
 MARKS = ("bold", "italic", "underline", "strike", "sup", "sub", "smallcaps", "code")
 SPANS = st.builds(lambda t, flags, link: Span(t, link=link, **dict(zip(MARKS, flags, strict=True))),
@@ -28,11 +29,17 @@ def w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
+def xml_only(value: str) -> str:
+    """``value`` without the characters XML 1.0 cannot hold (the writer drops them)."""
+    return "".join(ch for ch in value if ch in "\t\n\r" or (
+        ch >= " " and ch not in "\ufffe\uffff" and not "\ud800" <= ch <= "\udfff"))
+
+
 @given(TEXT)
 def test_text_and_attributes_parse_back_to_themselves(value: str) -> None:
     [element] = fragment(f'<w:t w:val="{attr(value)}">{text(value)}</w:t>')
-    assert (element.text or "") == value
-    assert element.get(w("val")) == value
+    assert (element.text or "") == xml_only(value)
+    assert element.get(w("val")) == xml_only(value)
 
 
 def writer(package: Package) -> BodyWriter:
@@ -79,7 +86,7 @@ def test_a_paragraph_reads_back_as_its_inlines(inlines: list) -> None:
         if isinstance(item, SoftBreak):
             assert read_back(run) == " "
             continue
-        assert read_back(run) == item.text
+        assert read_back(run) == xml_only(item.text)
         props = run.find(w("rPr"))
         tags = {etree.QName(c).localname for c in props} if props is not None else set()
         for mark, tag in (("bold", "b"), ("italic", "i"), ("strike", "strike"),
