@@ -250,16 +250,14 @@ def global_marks(blocks: list[Block], numbers: list[str], local: str) -> list[Bl
     found: list[tuple[str, str]] = []
 
     def renumbered(item: Inline) -> Inline:
-        if isinstance(item, Span) and (FACT_OPEN in item.text or FACT_CLOSE in item.text):
+        if has_marks(item):
             found.extend(FACT_MARK.findall(item.text))
             return item.styled(text=FACT_MARK.sub(
                 lambda m: f"{m[1]}{numbers[int(m[2])]}{m[1]}", item.text))
         return item
 
     out = [block.with_inlines(tuple(renumbered(i) for i in block.inlines))
-           if any(isinstance(i, Span) and (FACT_OPEN in i.text or FACT_CLOSE in i.text)
-                  for i in block.inlines) else block
-           for block in blocks]
+           if any(has_marks(i) for i in block.inlines) else block for block in blocks]
     return out if found == FACT_MARK.findall(local) else None
 
 
@@ -356,6 +354,11 @@ BLOCK_PREFIX = pattern(r"^[ \t]*(?:>[ \t]?)*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|#{1,6
 UNMARKABLE = pattern(r"^\s*(?:\{[^{}]*\}|#.*|[=\-*_ ]{3,}|```.*|~~~.*)\s*$")
 
 
+def has_marks(item: Inline) -> bool:
+    """Whether ``item`` is text holding a fact's start or end mark (:func:`marked`)."""
+    return isinstance(item, Span) and (FACT_OPEN in item.text or FACT_CLOSE in item.text)
+
+
 def marked(body: str, index: int) -> str:
     """A fact's text with marks where its words start and end (left unmarked when
     they would change its Markdown: a heading or attributes line at either end)."""
@@ -383,8 +386,7 @@ def fact_marks(blocks: list[Block], facts: list[str], versions: dict[str, str] |
         seen[fact] = uses[index] = seen.get(fact, 0) + 1
     out = []
     for block in blocks:
-        if not any(isinstance(i, Span) and (FACT_OPEN in i.text or FACT_CLOSE in i.text)
-                   for i in block.inlines):
+        if not any(has_marks(i) for i in block.inlines):
             out.append(block)
             continue
         inlines: list[Inline] = []

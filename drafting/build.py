@@ -193,11 +193,11 @@ def notes_key(prepared: Prepared, first_number: int) -> bytes:
     """What the notes' content depends on: the style (its text and tables), the first
     number, every note's parts (not where they were written), and each cited source's
     type and fields."""
-    notes = [[unplaced(encode_inline(p)) for p in note.parts]
-             for note in notes_of(prepared.assembled)]
+    marks = notes_of(prepared.assembled)
+    notes = [[unplaced(encode_inline(p)) for p in note.parts] for note in marks]
     sources = prepared.library.sources
-    cited = sorted({item.key for note in notes_of(prepared.assembled)
-                    for citation in note.citations for item in citation.items})
+    cited = sorted({item.key for note in marks for citation in note.citations
+                    for item in citation.items})
     entries = [[key, sources[key].type, sources[key].fields] if key in sources else [key]
                for key in cited]
     return json.dumps([prepared.style.digest, first_number, notes, entries],
