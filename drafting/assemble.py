@@ -243,22 +243,27 @@ def local_marks(piece: str) -> tuple[str, list[str]]:
 
 def global_marks(blocks: list[Block], numbers: list[str], local: str) -> list[Block] | None:
     """Blocks parsed from :func:`local_marks`' text ``local`` with the marks numbered as
-    in the piece again; None unless every mark of ``local`` came out, in its order, in
-    the blocks' own text (one swallowed by an HTML block, or a mark written as a
-    character reference, would make the numbers mean something else: then the piece
-    is parsed as it is)."""
-    found: list[tuple[str, str]] = []
+    in the piece again; None (then the piece is parsed as it is) unless every mark of
+    ``local`` came out, in its order, in the blocks' own text, the piece has no
+    character reference and no text is a link. A mark swallowed by an HTML block, one
+    written as character references (which can stand in for the one swallowed), or one
+    in a link's address (percent-encoded there, and never renumbered) would make the
+    numbers mean something else."""
+    spans = [i for block in blocks for i in block.inlines if isinstance(i, Span)]
+    if "&#" in local or any(span.link for span in spans):
+        return None
+    found = [mark for span in spans if has_marks(span) for mark in FACT_MARK.findall(span.text)]
+    if found != FACT_MARK.findall(local):
+        return None
 
     def renumbered(item: Inline) -> Inline:
-        if has_marks(item):
-            found.extend(FACT_MARK.findall(item.text))
-            return item.styled(text=FACT_MARK.sub(
-                lambda m: f"{m[1]}{numbers[int(m[2])]}{m[1]}", item.text))
-        return item
+        if not has_marks(item):
+            return item
+        return item.styled(text=FACT_MARK.sub(  # type: ignore[union-attr]
+            lambda m: f"{m[1]}{numbers[int(m[2])]}{m[1]}", item.text))  # type: ignore[union-attr]
 
-    out = [block.with_inlines(tuple(renumbered(i) for i in block.inlines))
-           if any(has_marks(i) for i in block.inlines) else block for block in blocks]
-    return out if found == FACT_MARK.findall(local) else None
+    return [block.with_inlines(tuple(renumbered(i) for i in block.inlines))
+            if any(has_marks(i) for i in block.inlines) else block for block in blocks]
 
 
 def check_text(text: str, where: Location, library: Library) -> list[DraftingError]:

@@ -234,6 +234,9 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
 
     if list_rules and watch:
         raise click.UsageError("--rules lists the rules once; leave out --watch")
+    if changed is not None and (not changed.strip() or any(ch < " " for ch in changed)):
+        raise click.UsageError("--changed needs a git commit, branch or tag such as "
+                               "origin/main (one line, not empty)")
     if list_rules:
         from drafting.check import RULES
 

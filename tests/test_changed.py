@@ -181,3 +181,12 @@ def test_a_ref_like_an_option_and_a_folder_outside_git_are_clear_errors(repo: Pa
     result = check(outside, "--changed", "HEAD")
     assert result.returncode == 1 and "not a git repository" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("ref", ["", "   ", "HEAD\n--output=/tmp/x"])
+def test_an_empty_or_multi_line_ref_is_a_usage_error(repo: Path, ref: str) -> None:
+    """An empty ref used to run a full check without a word; a ref with a line break
+    gave a garbled message (found by a red team)."""
+    result = check(repo, f"--changed={ref}")
+    assert result.returncode == 2 and "--changed needs a git commit" in result.stderr
+    assert "Traceback" not in result.stderr
