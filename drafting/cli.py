@@ -778,11 +778,11 @@ def source_add(file: Path | None) -> None:
 
     Input that would break sources.bib (an unclosed entry, a field given twice, a
     @string defined twice or undefined, a key given twice) is refused, naming its line."""
-    from drafting.library import decode_text, read_text
+    from drafting.library import decode_text, read_bib_text
     from drafting.upkeep import merge_sources
 
     stdin = click.get_binary_stream("stdin")
-    text = read_text(file) if file else decode_text(stdin.read(), Path("<stdin>"))
+    text = read_bib_text(file) if file else decode_text(stdin.read(), Path("<stdin>"))
     result = merge_sources(library_root(), text, file)
     merged(result)
     if result.duplicates and not result.added:
@@ -795,10 +795,10 @@ def source_import(file: Path) -> None:
     """Merge a Zotero / Better BibTeX export, reporting duplicates instead of adding them.
 
     Duplicates are entries with the same key, DOI or URL, or a near-identical title."""
-    from drafting.library import read_text
+    from drafting.library import read_bib_text
     from drafting.upkeep import merge_sources
 
-    merged(merge_sources(library_root(), read_text(file), file))
+    merged(merge_sources(library_root(), read_bib_text(file), file))
 
 
 @source.command("sync")
@@ -810,10 +810,10 @@ def source_sync(file: Path, write: bool) -> None:
 
     The library's own fields (shorthand, review, toa_category, an archived copy) are
     kept, and so is any field the export lacks. Safe to run on every auto-export."""
-    from drafting.library import read_text
+    from drafting.library import read_bib_text
     from drafting.sync import sync_sources
 
-    result = sync_sources(library_root(), read_text(file), file, write)
+    result = sync_sources(library_root(), read_bib_text(file), file, write)
     for key in result.added:
         click.echo(f"add {key}")
     for key, changes in result.updated.items():

@@ -29,8 +29,13 @@ from drafting.cache import digest
 from drafting.errors import DraftingError, Location
 from drafting.values import dataclass
 
-#: The largest library text file (a fact, a brief, sources.bib, a style).
+#: The largest library text file (a fact, a brief, a style).
 MAX_TEXT_BYTES = 5 * 1024 * 1024
+#: The largest sources.bib or Zotero export (one file: a team library of tens of
+#: thousands of sources, with abstracts, passes 5 MB).
+MAX_BIB_BYTES = 64 * 1024 * 1024
+#: What to do about a sources.bib over the limit.
+BIB_TOO_LARGE = "remove the entries no fact cites (drafting check reports them as unused-source)"
 #: The largest template (.docx) or archived copy (PDF, HTML, text).
 MAX_BINARY_BYTES = 50 * 1024 * 1024
 MISSING = "-"  # the digest recorded for a path that is not a file

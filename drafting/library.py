@@ -15,7 +15,14 @@ from typing import Any
 
 from drafting.cache import Cache, decode_json, encode_json, memoized
 from drafting.errors import DraftingError, Location, raise_all
-from drafting.inputs import MAX_TEXT_BYTES, confined, find_root, read_bytes  # noqa: F401
+from drafting.inputs import (  # noqa: F401
+    BIB_TOO_LARGE,
+    MAX_BIB_BYTES,
+    MAX_TEXT_BYTES,
+    confined,
+    find_root,
+    read_bytes,
+)
 from drafting.model import Fact, Source
 from drafting.patterns import pattern
 from drafting.values import dataclass
@@ -44,6 +51,11 @@ LATEX_SPECIAL = pattern(r"[\\{}~$]|--|``|''")
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file, refusing binary, oversized or control-character input."""
     return decode_text(read_bytes(path, MAX_TEXT_BYTES), path)
+
+
+def read_bib_text(path: Path) -> str:
+    """Read sources.bib or a Zotero export (the same checks, a larger limit)."""
+    return decode_text(read_bytes(path, MAX_BIB_BYTES, too_large=BIB_TOO_LARGE), path)
 
 
 def decode_text(data: bytes, path: Path) -> str:
@@ -200,7 +212,7 @@ def load_library(root: Path, bibliography: Path | None = None,
 
 def load_sources(path: Path, memo: Cache | None = None) -> dict[str, Source]:
     """Parse a BibLaTeX file; every broken entry is an error with its line."""
-    text = read_text(path)
+    text = read_bib_text(path)
 
     def parse() -> dict[str, Source]:
         sources, errors = parse_sources(text, path)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from drafting import bibfile
 from drafting.errors import DraftingError, Location, display_path
-from drafting.library import FACT_ID, read_text, scan_facts, suggest
+from drafting.library import FACT_ID, read_bib_text, read_text, scan_facts, suggest
 from drafting.store import Transaction, library_lock
 from drafting.values import dataclass
 
@@ -59,7 +59,7 @@ def read_bib(root: Path) -> Bib:
     path = bib_path(root)
     if not path.exists():
         return Bib(path, "", [])
-    text = read_text(path)
+    text = read_bib_text(path)
     data = path.read_bytes()
     crlf = b"\r\n" in data and data.count(b"\r\n") == data.count(b"\n")
     return Bib(path, text, bibfile.parse(text), "\r\n" if crlf else "\n",

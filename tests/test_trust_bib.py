@@ -350,3 +350,39 @@ def test_lines_count_a_line_ending_in_a_backslash(tmp_path: Path) -> None:
         (root / "in.bib").write_text("@misc{c3, note={x \\\\\n y}}\n@misc{c3, t={1}}\n")
         refused(run("source", "add", "in.bib"), "in.bib", "duplicate key 'c3'")
         assert ":3: " in run("source", "add", "in.bib").stderr
+
+
+def test_sources_bib_is_not_held_to_the_limit_of_a_fact(make_library, monkeypatch) -> None:
+    """A team library of 25,000 sources is 6 MB, past a fact's 5 MB: check, build and
+    source add read it; past sources.bib's own limit the error says what to do. (The
+    limits are lowered here so the test reads 100 kB, not 6 MB, five times.)"""
+    for module in ("inputs", "library", "check", "search"):
+        monkeypatch.setattr(f"drafting.{module}.MAX_TEXT_BYTES", 64 * 1024)
+    make_library.fact("one", "A fact. [@grishin-2019, 3]")
+    make_library.brief('{{ fact("one") }}')
+    root = make_library.root
+    bib = root / "sources.bib"
+    filler = "".join(f"@misc{{s{n}, title = {{Report number {n} on freedom of association "
+                     f"in the region}}, author = {{Author {n}}}, year = {{2020}}}}\n"
+                     for n in range(1000))
+    bib.write_text(bib.read_text(encoding="utf-8") + filler, encoding="utf-8")
+    assert bib.stat().st_size > 64 * 1024
+    (root / "snippets" / "big.md").write_text("x" * 65 * 1024, encoding="utf-8")
+    monkeypatch.chdir(root)
+    checked = run("check")
+    assert "sources.bib:1:1: error: file is too large" not in checked.output
+    assert "s999" in checked.output  # read: reported as unused
+    assert "big.md:1:1: error: file is too large" in checked.output  # a fact is limited
+    (root / "snippets" / "big.md").unlink()
+    assert run("build", "briefs/test.md", "-o", "out.docx").exit_code == 0
+    assert run("source", "add", stdin="@misc{new1, title = {New}}\n").exit_code == 0
+    assert "new1" in meaning(bib.read_bytes())["entries"]
+    for module in ("inputs", "library", "check"):
+        monkeypatch.setattr(f"drafting.{module}.MAX_BIB_BYTES", bib.stat().st_size - 1)
+    before = bib.read_bytes()
+    for args in (["source", "add"], ["check"]):
+        result = run(*args, stdin="@misc{new2, title = {New}}\n")
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert re.search(r"sources\.bib(:1:1)?: (error: )?file is too large \(the limit is "
+                         r"\d+ MB\); remove the entries no fact cites", result.output)
+    assert bib.read_bytes() == before
