@@ -31,13 +31,14 @@ from drafting.values import dataclass
 
 #: The largest library text file (a fact, a brief, a style).
 MAX_TEXT_BYTES = 5 * 1024 * 1024
-#: The largest sources.bib or Zotero export (one file: a team library of tens of
-#: thousands of sources, with abstracts, passes 5 MB).
-MAX_BIB_BYTES = 64 * 1024 * 1024
-#: What to do about a sources.bib over the limit.
-BIB_TOO_LARGE = "remove the entries no fact cites (drafting check reports them as unused-source)"
 #: The largest template (.docx) or archived copy (PDF, HTML, text).
 MAX_BINARY_BYTES = 50 * 1024 * 1024
+#: The largest sources.bib or Zotero export (one file: a team library of tens of
+#: thousands of sources, with abstracts, passes 5 MB; no more than the digest of an
+#: input reads, so that a build's up-to-date check sees it).
+MAX_BIB_BYTES = MAX_BINARY_BYTES
+#: What to do about a sources.bib over the limit.
+BIB_TOO_LARGE = "remove the entries no fact cites (drafting check reports them as unused-source)"
 MISSING = "-"  # the digest recorded for a path that is not a file
 
 
