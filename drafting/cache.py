@@ -13,7 +13,8 @@ import contextlib
 import json
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +25,9 @@ from drafting.hashing import blake2b
 T = TypeVar("T")
 
 CACHE_DIR = ".drafting-cache"
+#: Whether caches may be read and written here: ``--no-cache`` turns them off for the
+#: whole command, the caches a step opens on its own (drafting.yaml's) included.
+CACHING: ContextVar[bool] = ContextVar("caching", default=True)
 MAX_CACHE_BYTES = 512 * 1024 * 1024
 
 
@@ -156,6 +160,16 @@ def digest(data: bytes, *salt: str) -> str:
 BLOB = b"@blob"
 
 
+@contextlib.contextmanager
+def caching(on: bool) -> Iterator[None]:
+    """Caches on or off (:data:`CACHING`) for what runs inside."""
+    token = CACHING.set(on and CACHING.get())
+    try:
+        yield
+    finally:
+        CACHING.reset(token)
+
+
 class Cache:
     """Results, one per key, that live in one sealed file (large results in files of
     their own, read only when needed).
@@ -173,7 +187,7 @@ class Cache:
         ``blob_over``: results larger than this many bytes get a file of their own."""
         path = cache_path(root, f"{name}.json")
         blobs = cache_path(root, f"{name}-blobs", folder=True)
-        enabled = enabled and path is not None and blobs is not None
+        enabled = enabled and CACHING.get() and path is not None and blobs is not None
         self.path = path or root / CACHE_DIR / f"{name}.json"
         self.blobs = blobs or root / CACHE_DIR / f"{name}-blobs"
         self.version = f"{version}:{code_digest()}"

@@ -164,6 +164,7 @@ def build(briefs: tuple[Path, ...], output: Path | None, style: str | None, pdf:
     """
     if output and len(briefs) > 1:
         raise click.UsageError("-o/--output goes with a single brief")
+    no_caching(no_cache)
     if watch:
         from drafting.watch import BuildOptions, watch_builds
 
@@ -234,6 +235,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
 
     if list_rules and watch:
         raise click.UsageError("--rules lists the rules once; leave out --watch")
+    no_caching(no_cache)
     if changed is not None and (not changed.strip() or any(ch < " " for ch in changed)):
         raise click.UsageError("--changed needs a git commit, branch or tag such as "
                                "origin/main (one line, not empty)")
@@ -288,6 +290,14 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str, today: obje
     failing = [p for p in problems if p.severity == "error" or strict]
     if failing:
         raise click.exceptions.Exit(1)
+
+
+def no_caching(no_cache: bool) -> None:
+    """With ``--no-cache``, no cache is read or written until the command ends."""
+    if no_cache:
+        from drafting.cache import caching
+
+        click.get_current_context().with_resource(caching(False))
 
 
 # ------------------------------------------------------------------ output helpers

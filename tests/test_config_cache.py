@@ -29,3 +29,26 @@ def test_settings_come_from_the_cache_and_follow_every_edit(tmp_path: Path) -> N
     path.write_text(SETTINGS.replace("2020-06-01", "2021-06-01"), encoding="utf-8")
     os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))  # same size, same date
     assert "datetime.date(2021, 6, 1)" in settings(tmp_path)
+
+
+def test_no_cache_reads_and_writes_no_cache_at_all(example: Path) -> None:
+    """``--no-cache``: nothing from .drafting-cache/ is believed and nothing is put
+    there (drafting.yaml's settings were kept even so); the next run caches again."""
+    from click.testing import CliRunner
+
+    from drafting.cli import cli
+
+    cache = example / ".drafting-cache"
+    for args in (["check", "--no-cache"], ["build", "--no-cache", "briefs/kazakhstan-2020.md"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        assert not (cache / "config.json").exists() and not (cache / "check.json").exists()
+    path = example / "drafting.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["check"]).exit_code == 0
+    assert (cache / "config.json").is_file() and (cache / "check.json").is_file()
+    planted = (cache / "config.json").read_bytes()
+    path.write_text(path.read_text(encoding="utf-8").replace("1460", "1"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--no-cache"])
+    assert "[stale-fact]" in result.output  # the edited settings, read afresh
+    assert (cache / "config.json").read_bytes() == planted  # and not written
