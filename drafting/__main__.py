@@ -18,7 +18,8 @@ import sys
 
 def run() -> None:
     """Run the command line (Ctrl-C while it loads ends it as click would, without a
-    traceback)."""
+    traceback), then end the process. (To run a command inside another Python
+    program, call ``drafting.cli.cli.main(args, standalone_mode=False)``.)"""
     gc.disable()
     try:
         from drafting.cli import main
@@ -38,6 +39,10 @@ def leave(code: object) -> None:
     without its last collection and teardown. Returns, for the normal exit, when
     another thread still runs, the status is not a number, or this Python cannot."""
     gc.freeze()  # even the normal exit then skips the collection over every object
+    monitoring = getattr(sys, "monitoring", None)  # Python 3.12's tools (coverage's)
+    if sys.gettrace() is not None or sys.getprofile() is not None or (
+            monitoring is not None and any(monitoring.get_tool(i) for i in range(6))):
+        return  # coverage, a profiler or a debugger: it has work to do at the exit
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
         return  # Python's exit waits for threads (a process pool's included)

@@ -27,10 +27,16 @@ from drafting.values import dataclass
 
 
 def open_library(root: Path) -> Library:
-    """The checker's view of the library (facts, briefs, sources), from the cache."""
+    """The checker's view of the library (facts, briefs, sources), from the cache; an
+    error when sources.bib cannot be read at all (too large, not UTF-8, not a file),
+    rather than a library that seems to have no sources."""
     cache = Cache(root, "check", CHECK_VERSION)
     lib = load(root, cache)
     cache.save()
+    bib = root / "sources.bib"
+    for rule, path, line, col, message, _ in lib.problems:
+        if rule == "file" and Path(path) == bib:
+            raise DraftingError(message, Location(bib, line, col))
     return lib
 
 

@@ -70,6 +70,7 @@ def changed_files(root: Path, ref: str) -> list[Path]:
 def changed_keys(root: Path, ref: str) -> set[str]:
     """Keys of the sources.bib entries added, removed or changed since ``ref``."""
     from drafting import bibfile  # bibtexparser: only when sources.bib changed
+    from drafting.library import read_bib_text
 
     top = Path(git(root, "rev-parse", "--show-toplevel").strip())
     bib = (root / "sources.bib").resolve()
@@ -78,7 +79,7 @@ def changed_keys(root: Path, ref: str) -> set[str]:
         old = git(root, "show", f"{ref}:{name}")
     except DraftingError:
         old = ""  # sources.bib is new since then
-    new = bib.read_text(encoding="utf-8", errors="replace") if bib.exists() else ""
+    new = read_bib_text(bib) if bib.exists() else ""  # (a pipe or 1 GB is refused)
     before = bibfile.summary(bibfile.parse(old))["entries"]
     after = bibfile.summary(bibfile.parse(new))["entries"]
     return {key for key in set(before) | set(after) if before.get(key) != after.get(key)}

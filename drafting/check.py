@@ -428,6 +428,9 @@ def load(root: Path, cache: Cache, focus: tuple[set[str], set[Path]] | None = No
             lib.bib = bib
             lib.sources, problems = read_sources(bib, cache, lib.digests)
             lib.problems.extend(problems)
+        elif bib.exists() or bib.is_symlink():  # a pipe, a folder, a dangling link
+            lib.problems.append(found("file", bib, 1, "sources.bib is not a regular file (a "
+                                      "device, pipe, folder or broken link); make it a text file"))
         lib.facts = finish_reports(reports, work, cache, lib.digests)
     if facts is not None:  # and the facts that supersede them (their dates matter)
         later = {str(r["meta"].get("superseded_by")) for r in lib.facts.values()} - facts

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from drafting import __version__
-from drafting.errors import DraftingError, display_path, shorten
+from drafting.errors import DraftingError, Location, display_path, shorten
 from drafting.progress import report_to
 
 
@@ -788,11 +788,19 @@ def source_add(file: Path | None) -> None:
 
     Input that would break sources.bib (an unclosed entry, a field given twice, a
     @string defined twice or undefined, a key given twice) is refused, naming its line."""
+    from drafting.inputs import EXPORT_TOO_LARGE, MAX_BIB_BYTES
     from drafting.library import decode_text, read_bib_text
     from drafting.upkeep import merge_sources
 
-    stdin = click.get_binary_stream("stdin")
-    text = read_bib_text(file) if file else decode_text(stdin.read(), Path("<stdin>"))
+    if file:
+        text = read_bib_text(file, EXPORT_TOO_LARGE)
+    else:
+        data = click.get_binary_stream("stdin").read(MAX_BIB_BYTES + 1)
+        if len(data) > MAX_BIB_BYTES:
+            raise DraftingError(f"the input is too large (the limit is "
+                                f"{MAX_BIB_BYTES // 2**20} MB); {EXPORT_TOO_LARGE}",
+                                Location(Path("<stdin>")))
+        text = decode_text(data, Path("<stdin>"))
     result = merge_sources(library_root(), text, file)
     merged(result)
     if result.duplicates and not result.added:
@@ -805,10 +813,11 @@ def source_import(file: Path) -> None:
     """Merge a Zotero / Better BibTeX export, reporting duplicates instead of adding them.
 
     Duplicates are entries with the same key, DOI or URL, or a near-identical title."""
+    from drafting.inputs import EXPORT_TOO_LARGE
     from drafting.library import read_bib_text
     from drafting.upkeep import merge_sources
 
-    merged(merge_sources(library_root(), read_bib_text(file), file))
+    merged(merge_sources(library_root(), read_bib_text(file, EXPORT_TOO_LARGE), file))
 
 
 @source.command("sync")
@@ -820,10 +829,11 @@ def source_sync(file: Path, write: bool) -> None:
 
     The library's own fields (shorthand, review, toa_category, an archived copy) are
     kept, and so is any field the export lacks. Safe to run on every auto-export."""
+    from drafting.inputs import EXPORT_TOO_LARGE
     from drafting.library import read_bib_text
     from drafting.sync import sync_sources
 
-    result = sync_sources(library_root(), read_bib_text(file), file, write)
+    result = sync_sources(library_root(), read_bib_text(file, EXPORT_TOO_LARGE), file, write)
     for key in result.added:
         click.echo(f"add {key}")
     for key, changes in result.updated.items():

@@ -38,7 +38,10 @@ MAX_BINARY_BYTES = 50 * 1024 * 1024
 #: input reads, so that a build's up-to-date check sees it).
 MAX_BIB_BYTES = MAX_BINARY_BYTES
 #: What to do about a sources.bib over the limit.
-BIB_TOO_LARGE = "remove the entries no fact cites (drafting check reports them as unused-source)"
+BIB_TOO_LARGE = ("remove the entries no fact cites, or fields no citation uses such as "
+                 "abstract")
+#: What to do about a Zotero export over the limit.
+EXPORT_TOO_LARGE = "export one collection rather than the whole library, without abstracts"
 MISSING = "-"  # the digest recorded for a path that is not a file
 
 

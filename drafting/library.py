@@ -17,6 +17,7 @@ from drafting.cache import Cache, decode_json, encode_json, memoized
 from drafting.errors import DraftingError, Location, raise_all
 from drafting.inputs import (  # noqa: F401
     BIB_TOO_LARGE,
+    EXPORT_TOO_LARGE,
     MAX_BIB_BYTES,
     MAX_TEXT_BYTES,
     confined,
@@ -53,9 +54,9 @@ def read_text(path: Path) -> str:
     return decode_text(read_bytes(path, MAX_TEXT_BYTES), path)
 
 
-def read_bib_text(path: Path) -> str:
+def read_bib_text(path: Path, too_large: str = BIB_TOO_LARGE) -> str:
     """Read sources.bib or a Zotero export (the same checks, a larger limit)."""
-    return decode_text(read_bytes(path, MAX_BIB_BYTES, too_large=BIB_TOO_LARGE), path)
+    return decode_text(read_bytes(path, MAX_BIB_BYTES, too_large=too_large), path)
 
 
 def decode_text(data: bytes, path: Path) -> str:

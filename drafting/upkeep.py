@@ -19,6 +19,7 @@ from pathlib import Path
 
 from drafting import bibfile
 from drafting.errors import DraftingError, Location, display_path
+from drafting.inputs import BIB_TOO_LARGE, MAX_BIB_BYTES
 from drafting.library import FACT_ID, read_bib_text, read_text, scan_facts, suggest
 from drafting.store import Transaction, library_lock
 from drafting.values import dataclass
@@ -42,8 +43,15 @@ class Bib:
     bom: bool = False
 
     def saved(self, text: str) -> str:
-        """``text`` with the file's own line ends and byte-order mark."""
-        return ("\ufeff" if self.bom else "") + text.replace("\n", self.newline)
+        """``text`` with the file's own line ends and byte-order mark (an error if it
+        would be too large to read back)."""
+        saved = ("\ufeff" if self.bom else "") + text.replace("\n", self.newline)
+        size = len(saved.encode("utf-8"))
+        if size > MAX_BIB_BYTES:
+            raise DraftingError(f"sources.bib would be {size / 2**20:.1f} MB, past the limit "
+                                f"of {MAX_BIB_BYTES // 2**20} MB; nothing was written; "
+                                f"{BIB_TOO_LARGE}", Location(self.path))
+        return saved
 
     def checked(self, text: str, wanted: dict[str, object], what: str) -> str:
         """``text`` as it will be saved, once it is sure to hold exactly ``wanted``."""

@@ -69,6 +69,19 @@ def test_the_quick_end_leaves_it_to_python_while_a_thread_runs_or_for_a_message(
     assert done.stdout == "returned\n"
 
 
+def test_a_profiler_or_coverage_still_gets_the_end_of_the_run(tmp_path: Path) -> None:
+    """Under a profiler (or coverage, or a debugger) the process ends as Python ends
+    it, so the tool can write its report."""
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-m", "drafting", "--help"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert done.returncode == 0 and "Usage:" in done.stdout
+    assert "function calls" in done.stdout  # cProfile's report, printed after the run
+    code = ("import sys\nsys.settrace(lambda *a: None)\nsys.argv = ['drafting', '--help']\n"
+            "from drafting.__main__ import run\ntry:\n    run()\nexcept SystemExit as e:\n"
+            "    print('back with', e.code)")
+    assert run_status(code, tmp_path).stdout.splitlines()[-1] == "back with 0"
+
+
 def test_statuses_and_output_of_the_command_are_as_before(tmp_path: Path) -> None:
     """0 and its output, 1 for bad input, 2 for a usage error, through the real entry."""
     def drafting(*args: str) -> subprocess.CompletedProcess:

@@ -386,3 +386,42 @@ def test_sources_bib_is_not_held_to_the_limit_of_a_fact(make_library, monkeypatc
         assert re.search(r"sources\.bib(:1:1)?: (error: )?file is too large \(the limit is "
                          r"\d+ MB\); remove the entries no fact cites", result.output)
     assert bib.read_bytes() == before
+
+
+def test_nothing_writes_a_sources_bib_past_its_limit_or_reads_one_that_is_not_a_file(
+        make_library, monkeypatch) -> None:
+    """``source add`` that would take sources.bib past its limit writes nothing (every
+    later command would refuse the file); an input past it is refused with advice for an
+    export, from stdin too; a sources.bib that is a pipe is an error, not a hang
+    (``check --changed`` read it without checks) and not an empty library."""
+    make_library.fact("one", "A fact. [@grishin-2019, 3]")
+    root = make_library.root
+    bib = root / "sources.bib"
+    monkeypatch.chdir(root)
+    limit = bib.stat().st_size + 100
+    for module in ("inputs", "library", "check", "upkeep"):
+        monkeypatch.setattr(f"drafting.{module}.MAX_BIB_BYTES", limit)
+    before = bib.read_bytes()
+    big = "@misc{new1, title = {" + "x" * 200 + "}}\n"
+    result = run("source", "add", stdin=big)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert re.search(r"sources\.bib: sources\.bib would be 0\.0 MB, past the limit", result.stderr)
+    assert bib.read_bytes() == before
+    (root / "export.bib").write_text(big * 50, encoding="utf-8")
+    for args, stdin in ((["source", "import", "export.bib"], None),
+                        (["source", "add", "export.bib"], None), (["source", "add"], big * 50)):
+        result = run(*args, stdin=stdin)
+        assert result.exit_code == 1 and "export one collection rather than" in result.stderr
+        assert len(result.stderr.splitlines()) == 1 and bib.read_bytes() == before
+    subprocess_run = __import__("subprocess").run
+    subprocess_run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess_run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "x",
+                    "--allow-empty"], cwd=root, check=True)
+    subprocess_run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess_run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "y"],
+                   cwd=root, check=True)
+    bib.unlink()
+    os.mkfifo(bib)
+    for args in (["check", "--changed", "HEAD"], ["check"], ["source", "list"]):
+        result = run(*args)  # (a read of the pipe would wait for ever)
+        assert result.exit_code == 1 and "not a regular file" in result.output, args
