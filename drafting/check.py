@@ -32,18 +32,12 @@ from drafting.findings import (  # noqa: F401 - check's results, and how they pr
     select,
     summary,
 )
-from drafting.inputs import (
-    BIB_TOO_LARGE,
-    MAX_BIB_BYTES,
-    MAX_TEXT_BYTES,
-    confined,
-    forget_folders,
-    read_bytes,
-)
+from drafting.inputs import MAX_TEXT_BYTES, confined, forget_folders, read_bytes
 from drafting.library import (
     FACT_ID,
     decode_text,
     parse_sources,
+    read_bib_bytes,
     scan_facts,
     split_front_matter,
     suggest,
@@ -360,7 +354,7 @@ def read_sources(bib: Path, cache: Cache,
                  digests: dict[Path, str]) -> tuple[dict[str, Source], list[list[Any]]]:
     """Parse sources.bib (cached by content)."""
     try:
-        data = read_bytes(bib, MAX_BIB_BYTES, too_large=BIB_TOO_LARGE)
+        data = read_bib_bytes(bib)
         digests[bib] = digest(data, "bib")
         text = decode_text(data, bib)
     except DraftingError as err:

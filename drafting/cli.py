@@ -788,19 +788,17 @@ def source_add(file: Path | None) -> None:
 
     Input that would break sources.bib (an unclosed entry, a field given twice, a
     @string defined twice or undefined, a key given twice) is refused, naming its line."""
-    from drafting.inputs import EXPORT_TOO_LARGE, MAX_BIB_BYTES
+    from drafting.inputs import EXPORT_TOO_LARGE, MAX_BIB_BYTES, within
     from drafting.library import decode_text, read_bib_text
     from drafting.upkeep import merge_sources
 
     if file:
         text = read_bib_text(file, EXPORT_TOO_LARGE)
     else:
-        data = click.get_binary_stream("stdin").read(MAX_BIB_BYTES + 1)
-        if len(data) > MAX_BIB_BYTES:
-            raise DraftingError(f"the input is too large (the limit is "
-                                f"{MAX_BIB_BYTES // 2**20} MB); {EXPORT_TOO_LARGE}",
-                                Location(Path("<stdin>")))
-        text = decode_text(data, Path("<stdin>"))
+        stdin = Path("<stdin>")
+        data = within(click.get_binary_stream("stdin").read(MAX_BIB_BYTES + 1),
+                      MAX_BIB_BYTES, Location(stdin), EXPORT_TOO_LARGE, "the input")
+        text = decode_text(data, stdin)
     result = merge_sources(library_root(), text, file)
     merged(result)
     if result.duplicates and not result.added:

@@ -159,11 +159,19 @@ def read_bytes(path: Path, limit: int, where: Location | None = None,
         raise DraftingError(f"cannot read file: {err.strerror}", where) from None
     finally:
         os.close(fd)
-    if len(data) > limit:
-        raise DraftingError(f"file is too large (the limit is {limit // (1024 * 1024)} MB); "
-                            f"{too_large}", where)
+    within(data, limit, where, too_large)
     if record:
         _note(path, data)
+    return data
+
+
+def within(data: bytes, limit: int, where: Location, too_large: str,
+           what: str = "file") -> bytes:
+    """``data``, read up to one byte past ``limit``, if it is not past it; an error
+    saying what to do (``too_large``) if it is."""
+    if len(data) > limit:
+        raise DraftingError(f"{what} is too large (the limit is {limit // (1024 * 1024)} MB); "
+                            f"{too_large}", where)
     return data
 
 

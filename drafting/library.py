@@ -17,7 +17,6 @@ from drafting.cache import Cache, decode_json, encode_json, memoized
 from drafting.errors import DraftingError, Location, raise_all
 from drafting.inputs import (  # noqa: F401
     BIB_TOO_LARGE,
-    EXPORT_TOO_LARGE,
     MAX_BIB_BYTES,
     MAX_TEXT_BYTES,
     confined,
@@ -54,9 +53,15 @@ def read_text(path: Path) -> str:
     return decode_text(read_bytes(path, MAX_TEXT_BYTES), path)
 
 
+def read_bib_bytes(path: Path, too_large: str = BIB_TOO_LARGE) -> bytes:
+    """The bytes of sources.bib or a Zotero export (a text file's checks, a larger
+    limit)."""
+    return read_bytes(path, MAX_BIB_BYTES, too_large=too_large)
+
+
 def read_bib_text(path: Path, too_large: str = BIB_TOO_LARGE) -> str:
-    """Read sources.bib or a Zotero export (the same checks, a larger limit)."""
-    return decode_text(read_bytes(path, MAX_BIB_BYTES, too_large=too_large), path)
+    """Read sources.bib or a Zotero export (:func:`read_bib_bytes`, decoded)."""
+    return decode_text(read_bib_bytes(path, too_large), path)
 
 
 def decode_text(data: bytes, path: Path) -> str:
