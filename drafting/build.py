@@ -183,8 +183,10 @@ def format_notes(prepared: Prepared, first_number: int) -> list[list[Inline]]:
 
     Kept in the library's cache under everything that decides it (:func:`notes_key`):
     an edit of a fact's words, which is most edits, leaves the notes as they were."""
+    if prepared.library.memo is None:  # (no cache: the key would be thrown away)
+        return formatted(prepared, first_number)
     return memoized(prepared.library.memo, notes_key(prepared, first_number), "notes",
-                    lambda: formatted(prepared, first_number)[2],
+                    lambda: formatted(prepared, first_number),
                     encode=lambda notes: [[encode_inline(p) for p in n] for n in notes],
                     decode=lambda data: [[decode_inline(p) for p in n] for n in data])
 
@@ -204,14 +206,20 @@ def notes_key(prepared: Prepared, first_number: int) -> bytes:
                       sort_keys=True).encode()
 
 
-def formatted(prepared: Prepared, first_number: int
-              ) -> tuple[list[ResolvedNote], Formatter, list[list[Inline]]]:
-    """The resolved notes, the formatter, and every footnote's content."""
+def resolved_notes(prepared: Prepared, first_number: int
+                   ) -> tuple[list[ResolvedNote], Formatter]:
+    """The notes with their short forms decided, and the formatter that writes them."""
     types = {key: source.type for key, source in prepared.library.sources.items()}
     resolved = resolve(notes_of(prepared.assembled), types, first_number=first_number,
                        no_supra=prepared.style.no_supra)
-    formatter = Formatter(prepared.style, prepared.library.sources, prepared.library.memo)
-    return resolved, formatter, [formatter.note(note) for note in resolved]
+    return resolved, Formatter(prepared.style, prepared.library.sources,
+                               prepared.library.memo)
+
+
+def formatted(prepared: Prepared, first_number: int) -> list[list[Inline]]:
+    """Every footnote's content."""
+    resolved, formatter = resolved_notes(prepared, first_number)
+    return [formatter.note(note) for note in resolved]
 
 
 def indexes(prepared: Prepared, first_number: int
@@ -224,7 +232,7 @@ def indexes(prepared: Prepared, first_number: int
         return None, None
     from drafting.authorities import list_of_sources, table_of_authorities
 
-    resolved, formatter, _ = formatted(prepared, first_number)
+    resolved, formatter = resolved_notes(prepared, first_number)
     if meta.get("table_of_authorities"):
         title = meta["table_of_authorities"]
         table = table_of_authorities(resolved, formatter,

@@ -151,6 +151,10 @@ class Block:
         """A copy holding other inlines (made directly: quicker than ``replace``)."""
         return Block(self.kind, inlines, self.level, self.argument, self.line, self.label)
 
+    def holding(self, inlines: tuple[Inline, ...]) -> Block:
+        """This block if it holds these inlines already, else :meth:`with_inlines`."""
+        return self if inlines == self.inlines else self.with_inlines(inlines)
+
 
 @dataclass
 class Source:

@@ -177,12 +177,7 @@ def resolve_cross_references(blocks: list[Block], before: str = "supra",
                 out.append(part)
         return tuple(p for p in out if not (isinstance(p, Span) and not p.text))
 
-    resolved = [replace_block(block, replace(block.inlines, index))
+    resolved = [block.holding(replace(block.inlines, index))
                 for index, block in enumerate(blocks)]
     raise_all(errors)
     return resolved
-
-
-def replace_block(block: Block, inlines: tuple[Inline, ...]) -> Block:
-
-    return block if inlines == block.inlines else block.with_inlines(inlines)

@@ -126,11 +126,7 @@ def typeset_inlines(parts: Sequence[Inline], rules: Typography) -> list[Inline]:
 
 def typeset_blocks(blocks: Sequence[Block], rules: Typography) -> list[Block]:
     """The body's blocks with typography applied."""
-    out = []
-    for block in blocks:
-        inlines = tuple(typeset_inlines(block.inlines, rules))
-        out.append(block if inlines == block.inlines else block.with_inlines(inlines))
-    return out
+    return [block.holding(tuple(typeset_inlines(block.inlines, rules))) for block in blocks]
 
 
 def typeset_values(value: Any, rules: Typography) -> Any:

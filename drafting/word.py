@@ -322,7 +322,7 @@ def check_template(path: Path, context: dict[str, Any] | None = None,
                    brief: Location | None = None) -> None:
     """Check a template without the Word stack: a sound .docx, valid Jinja, one paragraph
     holding only ``{{ body }}``, and, given a brief's ``context``, every field defined."""
-    source = checked_source(path, read_template(path))
+    source = checked_source(path, read_template(path, checked=False))
     if context is not None:
         context = rich_values(context, brief or Location(path))[0]
     try:
@@ -356,9 +356,11 @@ _CHECKED: dict[tuple[str, str], str] = {}
 
 
 def checked_source(path: Path, data: bytes) -> str:
-    """The Jinja source of a template whose XML parts all parse (else an error)."""
+    """The Jinja source of a template that is a sound .docx whose XML parts all parse
+    (else an error); the same bytes are checked once."""
     key = (str(path), digest(data, "checked-template"))
     if key not in _CHECKED:
+        check_docx(data, Location(path))
         check_xml_parts(data, path)
         if len(_CHECKED) >= 32:  # (a watch runs for hours: keep the memo small)
             _CHECKED.clear()
@@ -718,11 +720,9 @@ def table_of_authorities(writer: BodyWriter, table: Any) -> list[Any]:
             p.extend(fragment(writer.inlines_xml(authority.entry)))
             add_text(etree.SubElement(p, W_R), "\t" + pages(authority.notes))
             entries.append(p)
-        begin = etree.Element(W_P)
-        begin.extend(fragment(field(f'TOA \\c "{category.number}" \\p', "")))
         # the field begins before the first entry and ends after the last
+        runs = fragment(field(f'TOA \\c "{category.number}" \\p', ""))
         first, last = entries[0], entries[-1]
-        runs = list(begin.iter(W_R))
         for run in reversed(runs[:3]):  # begin, instruction, separate
             first.insert(1, run)
         last.append(runs[-1])  # end
@@ -803,15 +803,15 @@ def renumber(body: Any, notes_root: Any) -> None:
 
 
 def fill(filing: Filing, blocks: Sequence[Block], notes: Sequence[Sequence[Inline]],
-         table: Any = None, sources: tuple[str, Sequence[Sequence[Inline]]] | None = None,
-         splice: bool = True) -> None:
+         table: Any = None, sources: tuple[str, Sequence[Sequence[Inline]]] | None = None
+         ) -> None:
     """Put the blocks where ``{{ body }}`` was; ``notes`` are the note contents in order.
 
     ``table`` (a table of authorities) goes where ``{{ authorities }}`` is, or before the
     body; ``sources`` (a title and entries) is a list of sources after it. When the
     template needs nothing of the body but its place (:func:`spliceable`), the body's
     XML goes in as text when the parts are written; else it is parsed into the tree
-    (``splice=False`` asks for that: the two write the same bytes)."""
+    (the two write the same bytes)."""
     targets = {p.number for note in notes for p in note if isinstance(p, NoteRef)}
     writer, notes_root = writer_for(filing, targets, table)
     note_iter = iter(notes)
@@ -819,7 +819,7 @@ def fill(filing: Filing, blocks: Sequence[Block], notes: Sequence[Sequence[Inlin
     for block in blocks:
         count = sum(isinstance(i, NoteMark) for i in block.inlines)
         written.append(writer.paragraph(block, [next(note_iter) for _ in range(count)]))
-    if splice and spliceable(filing, notes_root, table, sources):
+    if spliceable(filing, notes_root, table, sources):
         if filing.authorities is not None:  # its place, with no table to put there
             filing.authorities.getparent().remove(filing.authorities)
         filing.package.splice(DOCUMENT, filing.marker, "".join(written))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from drafting.build import build, formatted, prepare
+from drafting.build import build, prepare, resolved_notes
 from drafting.library import load_sources
 from drafting.match import match_source, normal_url
 from drafting.model import Source
@@ -64,7 +64,7 @@ def test_the_example_brief_matches_every_source_it_cites(style: str, tmp_path: P
     brief = ROOT / "briefs" / "kazakhstan-2020.md"
     out = tmp_path / "brief.docx"
     build(brief, out, style=style)
-    resolved, _, _ = formatted(prepare(brief, style), 1)
+    resolved, _ = resolved_notes(prepare(brief, style), 1)
     cited = [[i.item.key for p in note.parts for i in getattr(p, "items", ()) if i.form == FULL]
              for note in resolved]
     document = read_document(out)

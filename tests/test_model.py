@@ -67,3 +67,12 @@ def test_the_quick_copies_are_what_replace_makes(block, inlines, span, text, bol
 
     assert repr(block.with_inlines(inlines)) == repr(replace(block, inlines=inlines))
     assert repr(span.styled(text=text, bold=bold)) == repr(replace(span, text=text, bold=bold))
+
+
+def test_holding_keeps_the_block_when_its_inlines_are_the_same() -> None:
+    from drafting.model import Block, Span
+
+    block = Block("para", (Span("a"), Span("b")))
+    assert block.holding((Span("a"), Span("b"))) is block
+    other = block.holding((Span("a"),))
+    assert other is not block and other == block.with_inlines((Span("a"),))
