@@ -86,6 +86,22 @@ def replace_file(path: Path, data: bytes) -> None:
             os.unlink(tmp)
 
 
+def kept(path: Path | None, label: str) -> bytes | None:
+    """A file of the cache, if it is there and sealed by us under ``label``."""
+    data = read_cached(path)
+    return seal.unseal(data, label) if data is not None else None
+
+
+def keep(path: Path, data: bytes, label: str) -> None:
+    """Store a file in the cache, sealed under ``label`` (quietly skipped when it cannot
+    be)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(path, seal.seal(data, label))
+    except OSError:
+        pass
+
+
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """A hash of drafting's own code and built-in styles: results cached by one version
@@ -208,8 +224,7 @@ class Cache:
     def load(self) -> dict[str, bytes]:
         """The sealed entries on disk, undecoded; nothing when they are missing,
         damaged or foreign."""
-        data = read_cached(self.path)
-        payload = seal.unseal(data, self.path.name) if data is not None else None
+        payload = kept(self.path, self.path.name)
         if payload is None:
             return {}
         lines = payload.split(b"\n")
@@ -255,8 +270,7 @@ class Cache:
     @staticmethod
     def read_sealed(path: Path, name: str) -> Any:
         """The JSON in a sealed cache file, or None."""
-        data = read_cached(path)
-        payload = seal.unseal(data, name) if data is not None else None
+        payload = kept(path, name)
         try:
             return json.loads(payload) if payload is not None else None
         except ValueError:

@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from drafting.cache import cache_path, read_cached, replace_file
+from drafting.cache import cache_path, kept, replace_file
 from drafting.errors import shorten
-from drafting.seal import seal, unseal
+from drafting.seal import seal
 from drafting.values import dataclass
 
 
@@ -46,9 +46,8 @@ def record_path(root: Path, brief: Path) -> Path | None:
 def read_record(path: Path) -> tuple[str, list[NoteRecord]] | None:
     """A build record (the brief it is of, and its notes), or None when it is missing,
     damaged, of the wrong shape, or not sealed by this user's drafting."""
-    raw = read_cached(path)
     try:
-        payload = unseal(raw, f"record:{path.name}") if raw is not None else None
+        payload = kept(path, f"record:{path.name}")
         data = json.loads(payload) if payload is not None else None
         notes = [NoteRecord(int(n["number"]), str(n["text"]), [str(k) for k in n["keys"]],
                             str(n["fact"]), tuple(str(c) for c in n.get("cites", [])))
@@ -88,8 +87,7 @@ def rename_fact(root: Path, old: str, new: str) -> None:
     cannot be written; a record not sealed by this user is left alone."""
     folder = cache_path(root, "builds", folder=True)
     for path in sorted(folder.glob("*.json")) if folder else []:
-        raw = read_cached(path)
-        payload = unseal(raw, f"record:{path.name}") if raw is not None else None
+        payload = kept(path, f"record:{path.name}")
         try:
             data = json.loads(payload) if payload is not None else None
             notes = data["notes"] if isinstance(data, dict) else []

@@ -25,8 +25,8 @@ from drafting.cache import (
     code_digest,
     digest,
     jinja,
-    read_cached,
-    replace_file,
+    keep,
+    kept,
     template_from,
     typed_key,
 )
@@ -40,7 +40,6 @@ from drafting.model import (
     Span,
 )
 from drafting.patterns import pattern
-from drafting.seal import seal, unseal
 from drafting.store import write_output
 from drafting.values import dataclass
 from drafting.wordbody import BodyWriter, field, fragment, run_properties, text_runs
@@ -224,22 +223,6 @@ def cached_rendering(cache: Path | None, key: str | None) -> bytes | None:
     if cache is None or key is None:
         return None
     return kept(cache / f"{key}.docx", f"rendered:{key}")
-
-
-def kept(path: Path | None, label: str) -> bytes | None:
-    """A file of the cache, if it is there and sealed by us under ``label``."""
-    data = read_cached(path)
-    return unseal(data, label) if data is not None else None
-
-
-def keep(path: Path, data: bytes, label: str) -> None:
-    """Store a file in the cache, sealed under ``label`` (quietly skipped when it cannot
-    be)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(path, seal(data, label))
-    except OSError:
-        pass
 
 
 def refuse_missing_fields(path: Path, context: dict[str, Any], brief: Location | None) -> None:
